@@ -1,0 +1,153 @@
+"""Run one claimed job: download its input, annotate it under a time limit, upload the results.
+
+`python -m ann.run JOB_ID` re-runs one job by hand (operator tool); the annotator worker calls
+`run_job` for every job it claims.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import tempfile
+import time
+from pathlib import Path
+
+from gas import aws, keys
+from gas.config import Settings
+from gas.jobs import JobStore
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 60  # a dead annotator's job can be taken over within a minute
+HEARTBEAT_SECONDS = 1.0  # progress shows on the job page about once a second
+SUMMARY_FIELDS = ("assembly", "total_variants", "in_dbsnp", "in_dbsnp_pct")
+# forkserver: the annotator is threaded (boto3, worker pool); forking it directly could copy
+# held locks. The server process is single-threaded and has the engine pre-imported, so each job
+# starts in milliseconds.
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["ann.engine"])
+
+
+class JobTimeout(Exception):
+    """The engine ran past the configured time limit."""
+
+
+class InvalidJobInput(Exception):
+    """The input file is not a valid VCF; the message is for the user."""
+
+
+class LostLease(Exception):
+    """Another annotator took this job over (ours stalled past the lease)."""
+
+
+def _engine_main(input_path, output_path, log_path, summary_path, options, progress, outbox):
+    """Child process: run the engine and report success or the error through `outbox`."""
+    from ann.engine import InvalidInputError, UnsupportedAssemblyError, annotate_file
+
+    def report(done: int) -> None:
+        progress.value = done
+
+    try:
+        annotate_file(input_path, output_path, log_path=log_path, summary_path=summary_path,
+                      progress=report, **options)
+    except (InvalidInputError, UnsupportedAssemblyError) as exc:
+        outbox.send(("invalid", str(exc)))
+    except Exception as exc:  # the parent decides whether to retry; keep the message
+        outbox.send(("error", f"{type(exc).__name__}: {exc}"))
+    else:
+        outbox.send(("ok", ""))
+
+
+def annotate_with_limit(
+    settings: Settings, files: dict[str, Path], on_progress, time_limit: int
+) -> None:
+    """Run the engine in a child process, calling on_progress(done) about once a second."""
+    progress = _CONTEXT.Value("q", 0)
+    inbox, outbox = _CONTEXT.Pipe(duplex=False)
+    options = {"processes": settings.annotator_processes, "data_dir": settings.annotation_data}
+    child = _CONTEXT.Process(
+        target=_engine_main, name="engine",
+        args=(str(files["input"]), str(files["result"]), str(files["log"]),
+              str(files["summary"]), options, progress, outbox),
+    )
+    child.start()
+    outbox.close()
+    deadline = time.monotonic() + time_limit
+    outcome, detail = "error", "interrupted"
+    try:
+        while not inbox.poll(HEARTBEAT_SECONDS):
+            on_progress(progress.value)
+            if time.monotonic() > deadline:
+                raise JobTimeout(f"annotation took longer than the {time_limit} s limit")
+            if not child.is_alive() and not inbox.poll(0):
+                raise RuntimeError(f"the engine process died (exit code {child.exitcode})")
+        outcome, detail = inbox.recv()
+    finally:
+        # After a reply the child is exiting; otherwise (timeout, lost lease) stop it now.
+        child.join(timeout=10 if outcome != "error" or detail != "interrupted" else 0)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    if outcome == "invalid":
+        raise InvalidJobInput(detail)
+    if outcome != "ok":
+        raise RuntimeError(detail)
+    on_progress(progress.value)
+
+
+def run_job(settings: Settings, store: JobStore, job: dict, run_id: str) -> dict:
+    """Annotate a claimed job; return the details to store when it completes."""
+    s3 = aws.client("s3", settings)
+    result_keys = keys.result_keys(
+        settings.key_prefix, job["user_id"], job["job_id"], job["input_file_name"]
+    )
+    with tempfile.TemporaryDirectory(prefix="gas-job-") as tmp:
+        work = Path(tmp)
+        files = {"input": work / "input.vcf", "result": work / "result.annot.vcf",
+                 "log": work / "result.vcf.count.log", "summary": work / "result.summary.json"}
+        s3.download_file(job["s3_inputs_bucket"], job["s3_key_input_file"], str(files["input"]))
+
+        def on_progress(done: int) -> None:
+            if not store.heartbeat(job["job_id"], run_id, done, LEASE_SECONDS):
+                raise LostLease("the job was taken over by another annotator")
+
+        annotate_with_limit(settings, files, on_progress, settings.annotator_time_limit)
+        uploads = (("result", "s3_key_result_file", "text/plain"),
+                   ("log", "s3_key_log_file", "text/plain"),
+                   ("summary", "s3_key_summary_file", "application/json"))
+        for name, key_field, content_type in uploads:
+            s3.upload_file(
+                str(files[name]), settings.results_bucket, result_keys[key_field],
+                ExtraArgs={"ServerSideEncryption": "AES256", "ContentType": content_type},
+            )
+        summary = json.loads(files["summary"].read_text())
+    return {
+        **result_keys,
+        "s3_results_bucket": settings.results_bucket,
+        "summary": {k: summary[k] for k in SUMMARY_FIELDS if k in summary},
+        "progress": summary.get("total_variants", 0),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one job by id in the foreground: `python -m ann.run JOB_ID`."""
+    import argparse
+
+    from ann.annotator import process_job
+    from gas.config import load_settings
+    from gas.logs import job_context, setup_logging
+
+    parser = argparse.ArgumentParser(prog="python -m ann.run", description=main.__doc__)
+    parser.add_argument("job_id")
+    args = parser.parse_args(argv)
+    setup_logging()
+    settings = load_settings()
+    with job_context(args.job_id):
+        job = process_job(settings, JobStore(settings), args.job_id)
+    print(json.dumps(job, default=str))
+    return 0 if job and job.get("job_status") == "COMPLETED" else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,187 @@
+"""GAS configuration: read once from the environment into one frozen object.
+
+Precedence: the process environment, then (dev only) the running local stack's
+`$GAS_DATA_DIR/stack.env`, then (production) the JSON secret named by `GAS_SECRETS_ID` in AWS
+Secrets Manager, then defaults. Required production settings have no default.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+ENVIRONMENTS = ("dev", "prod")
+ARCHIVE_BACKENDS = ("s3-glacier", "glacier-vault")
+MAX_SQS_DELAY_SECONDS = 900  # SQS DelaySeconds maximum
+REQUIRED_IN_PROD = (
+    "AWS_REGION", "GAS_NAME", "DATABASE_URL", "SECRET_KEY", "GLOBUS_CLIENT_ID",
+    "GLOBUS_CLIENT_SECRET", "GAS_BASE_URL", "GAS_MAIL_SENDER",
+)
+SECRET_KEYS = ("SECRET_KEY", "GLOBUS_CLIENT_SECRET", "DATABASE_URL")
+
+
+class ConfigError(Exception):
+    """A setting is missing or out of range; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting a GAS process reads; built by `load_settings`."""
+
+    env: str
+    aws_region: str
+    aws_endpoint_url: str | None
+    name: str
+    key_prefix: str
+    database_url: str
+    secret_key: str
+    globus_client_id: str
+    globus_client_secret: str
+    base_url: str
+    mail_sender: str
+    free_user_data_retention: int
+    free_user_max_upload_bytes: int
+    premium_user_max_upload_bytes: int
+    archive_backend: str
+    archive_storage_class: str
+    data_dir: Path
+    port: int
+    annotation_data: Path | None
+    annotator_concurrency: int
+    annotator_processes: int
+    annotator_time_limit: int
+    max_receives: int
+
+    @property
+    def is_dev(self) -> bool:
+        """True on the local stack."""
+        return self.env == "dev"
+
+    @property
+    def inputs_bucket(self) -> str:
+        """Bucket holding uploaded input files."""
+        return f"{self.name}-inputs"
+
+    @property
+    def results_bucket(self) -> str:
+        """Bucket holding annotated results, logs and summaries."""
+        return f"{self.name}-results"
+
+    @property
+    def jobs_table(self) -> str:
+        """DynamoDB table of job rows."""
+        return f"{self.name}-annotations"
+
+    @property
+    def vault_name(self) -> str:
+        """Glacier vault used by the `glacier-vault` archive backend."""
+        return f"{self.name}-archive"
+
+    def topic_name(self, topic: str) -> str:
+        """SNS topic name for a logical topic (job_requests, job_results, restore, thaw)."""
+        return f"{self.name}-{topic.replace('_', '-')}"
+
+    def queue_name(self, queue: str) -> str:
+        """SQS queue name for a logical queue (job_requests, notify, archive, restore, thaw)."""
+        return f"{self.name}-{queue.replace('_', '-')}"
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    """Parse KEY=VALUE lines (blank lines and # comments skipped)."""
+    values: dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def _layered(environ: Mapping[str, str]) -> dict[str, str]:
+    """Merge the environment over the local stack's stack.env (dev only)."""
+    values = dict(environ)
+    if values.get("GAS_ENV", "dev") == "dev":
+        stack_env = Path(values.get("GAS_DATA_DIR", ".gas")) / "stack.env"
+        if stack_env.is_file():
+            values = {**_read_env_file(stack_env), **values}
+    return values
+
+
+def _load_secrets(values: dict[str, str]) -> dict[str, str]:
+    """Fill unset secret settings from the Secrets Manager JSON secret `GAS_SECRETS_ID`."""
+    secret_id = values.get("GAS_SECRETS_ID")
+    if not secret_id or all(values.get(k) for k in SECRET_KEYS):
+        return values
+    import boto3  # local import: only production start-up needs it
+
+    client = boto3.client("secretsmanager", region_name=values.get("AWS_REGION"))
+    stored = json.loads(client.get_secret_value(SecretId=secret_id)["SecretString"])
+    return {**{k: str(v) for k, v in stored.items() if k in SECRET_KEYS}, **values}
+
+
+def _int(values: Mapping[str, str], key: str, default: int, low: int, high: int) -> int:
+    """Read an integer setting and check its range."""
+    raw = values.get(key) or str(default)
+    try:
+        number = int(raw)
+    except ValueError:
+        raise ConfigError(f"{key}={raw!r} is not an integer") from None
+    if not low <= number <= high:
+        raise ConfigError(f"{key}={number} is out of range [{low}, {high}]")
+    return number
+
+
+def _choice(values: Mapping[str, str], key: str, default: str, allowed: tuple[str, ...]) -> str:
+    """Read a setting that must be one of `allowed`."""
+    value = values.get(key) or default
+    if value not in allowed:
+        raise ConfigError(f"{key}={value!r} must be one of {', '.join(allowed)}")
+    return value
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from the environment; raise ConfigError naming what is wrong."""
+    values = _layered(os.environ if environ is None else environ)
+    env = _choice(values, "GAS_ENV", "dev", ENVIRONMENTS)
+    if env == "prod":
+        values = _load_secrets(values)
+        missing = [key for key in REQUIRED_IN_PROD if not values.get(key)]
+        if missing:
+            raise ConfigError(f"missing required settings: {', '.join(missing)}")
+    data_dir = Path(values.get("GAS_DATA_DIR") or ".gas").resolve()
+    port = _int(values, "PORT", 5000, 1, 65535)
+    annotation_data = values.get("GAS_ANNOTATION_DATA")
+    return Settings(
+        env=env,
+        aws_region=values.get("AWS_REGION") or "us-east-1",
+        aws_endpoint_url=values.get("AWS_ENDPOINT_URL") or None,
+        name=values.get("GAS_NAME") or "gas-local",
+        key_prefix=values.get("GAS_KEY_PREFIX") or "gas",
+        database_url=values.get("DATABASE_URL") or f"sqlite:///{data_dir / 'accounts.db'}",
+        # Dev without a running stack: a per-process random key (sessions end with the process).
+        secret_key=values.get("SECRET_KEY") or secrets.token_hex(32),
+        globus_client_id=values.get("GLOBUS_CLIENT_ID") or "",
+        globus_client_secret=values.get("GLOBUS_CLIENT_SECRET") or "",
+        base_url=(values.get("GAS_BASE_URL") or f"http://127.0.0.1:{port}").rstrip("/"),
+        mail_sender=values.get("GAS_MAIL_SENDER") or "gas@example.org",
+        free_user_data_retention=_int(values, "FREE_USER_DATA_RETENTION", 300, 0, 10**8),
+        free_user_max_upload_bytes=_int(values, "FREE_USER_MAX_UPLOAD_BYTES", 153600, 1, 10**12),
+        premium_user_max_upload_bytes=_int(
+            values, "PREMIUM_USER_MAX_UPLOAD_BYTES", 5 * 2**30, 1, 5 * 2**30
+        ),
+        archive_backend=_choice(values, "GAS_ARCHIVE_BACKEND", "s3-glacier", ARCHIVE_BACKENDS),
+        archive_storage_class=_choice(
+            values, "GAS_ARCHIVE_STORAGE_CLASS", "GLACIER", ("GLACIER", "DEEP_ARCHIVE")
+        ),
+        data_dir=data_dir,
+        port=port,
+        annotation_data=Path(annotation_data).resolve() if annotation_data else None,
+        annotator_concurrency=_int(values, "GAS_ANNOTATOR_CONCURRENCY", 2, 1, 64),
+        annotator_processes=_int(values, "GAS_ANNOTATOR_PROCESSES", 1, 1, 64),
+        annotator_time_limit=_int(values, "GAS_ANNOTATOR_TIME_LIMIT", 3600, 1, 86400),
+        max_receives=_int(values, "GAS_MAX_RECEIVES", 3, 1, 1000),
+    )

@@ -1,0 +1,250 @@
+"""The job store: every read and conditional write of a job row (DynamoDB table `annotations`)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import time
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from gas import aws
+from gas.config import Settings
+from gas.keys import is_job_id
+
+PENDING, RUNNING, COMPLETED, FAILED = "PENDING", "RUNNING", "COMPLETED", "FAILED"
+STATUSES = (PENDING, RUNNING, COMPLETED, FAILED)
+USER_INDEX = "user_id_index"
+MAX_PAGE_SIZE = 100
+MAX_REASON_CHARS = 2000
+
+_NAME_RE = re.compile(r"#(\w+)")
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def _to_python(value: Any) -> Any:
+    """Turn DynamoDB Decimals back into ints/floats, recursively."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _to_python(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_python(v) for v in value]
+    return value
+
+
+def _to_dynamo(value: Any) -> dict:
+    """Serialise a Python value (floats allowed) to a DynamoDB attribute value."""
+    if isinstance(value, float):
+        value = Decimal(str(value))
+    elif isinstance(value, dict):
+        return {"M": {k: _to_dynamo(v) for k, v in value.items()}}
+    return _serializer.serialize(value)
+
+
+def _from_item(item: dict) -> dict:
+    """Deserialise a DynamoDB item into a plain dict."""
+    return _to_python({k: _deserializer.deserialize(v) for k, v in item.items()})
+
+
+class JobStore:
+    """Reads and state changes of job rows; every change is conditional on the current state."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._ddb = aws.client("dynamodb", settings)
+        self._table = settings.jobs_table
+
+    # --- reads -------------------------------------------------------------------------------
+    def get(self, job_id: str) -> dict | None:
+        """Return the job row, or None when there is no such job."""
+        if not is_job_id(job_id):
+            return None
+        response = self._ddb.get_item(
+            TableName=self._table, Key={"job_id": {"S": job_id}}, ConsistentRead=True
+        )
+        return _from_item(response["Item"]) if "Item" in response else None
+
+    def get_owned(self, job_id: str, user_id: str) -> dict | None:
+        """Return the job row only if it belongs to `user_id` (None otherwise, never another's)."""
+        job = self.get(job_id)
+        return job if job and job.get("user_id") == user_id else None
+
+    def list_for_user(
+        self, user_id: str, limit: int = 20, page_token: str | None = None
+    ) -> tuple[list[dict], str | None]:
+        """Return one page of the user's jobs, newest first, and the token of the next page."""
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": USER_INDEX,
+            "KeyConditionExpression": "user_id = :u",
+            "ExpressionAttributeValues": {":u": {"S": user_id}},
+            "ScanIndexForward": False,
+            "Limit": max(1, min(limit, MAX_PAGE_SIZE)),
+        }
+        start_key = _decode_page_token(page_token, user_id)
+        if start_key:
+            params["ExclusiveStartKey"] = start_key
+        response = self._ddb.query(**params)
+        jobs = [_from_item(item) for item in response.get("Items", [])]
+        return jobs, _encode_page_token(response.get("LastEvaluatedKey"))
+
+    def all_for_user(self, user_id: str) -> list[dict]:
+        """Return every job of the user (workers walking a user's jobs)."""
+        jobs, token = self.list_for_user(user_id, MAX_PAGE_SIZE)
+        while token:
+            page, token = self.list_for_user(user_id, MAX_PAGE_SIZE, token)
+            jobs.extend(page)
+        return jobs
+
+    # --- writes ------------------------------------------------------------------------------
+    def create(self, job: dict) -> bool:
+        """Insert a new PENDING job row; False if a row with this job id already exists."""
+        item = {k: _to_dynamo(v) for k, v in {**job, "job_status": PENDING}.items()}
+        try:
+            self._ddb.put_item(
+                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(job_id)"
+            )
+        except self._ddb.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def update(
+        self,
+        job_id: str,
+        set_values: dict | None = None,
+        remove: tuple[str, ...] = (),
+        condition: str = "attribute_exists(#job_id)",
+        condition_values: dict | None = None,
+    ) -> dict | None:
+        """Apply one conditional update; return the new row, or None if the condition failed."""
+        set_values = set_values or {}
+        names = {f"#{k}": k for k in set_values} | {f"#{k}": k for k in remove}
+        values = {f":{k}": _to_dynamo(v) for k, v in set_values.items()}
+        values |= {k: _to_dynamo(v) for k, v in (condition_values or {}).items()}
+        clauses = []
+        if set_values:
+            clauses.append("SET " + ", ".join(f"#{k} = :{k}" for k in set_values))
+        if remove:
+            clauses.append("REMOVE " + ", ".join(f"#{k}" for k in remove))
+        # Conditions name attributes as #name (many are DynamoDB reserved words).
+        names |= {f"#{word}": word for word in _NAME_RE.findall(condition)}
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": {"job_id": {"S": job_id}},
+            "UpdateExpression": " ".join(clauses),
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ReturnValues": "ALL_NEW",
+        }
+        if values:
+            params["ExpressionAttributeValues"] = values
+        try:
+            response = self._ddb.update_item(**params)
+        except self._ddb.exceptions.ConditionalCheckFailedException:
+            return None
+        return _from_item(response["Attributes"])
+
+    def claim(self, job_id: str, run_id: str, lease_seconds: int) -> dict | None:
+        """PENDING → RUNNING (or take over a RUNNING job whose lease ran out); None if not ours."""
+        now = int(time.time())
+        return self.update(
+            job_id,
+            {"job_status": RUNNING, "run_id": run_id, "lease_until": now + lease_seconds,
+             "start_time": now, "progress": 0},
+            condition="#job_status = :pending OR (#job_status = :running AND #lease_until < :now)",
+            condition_values={":pending": PENDING, ":running": RUNNING, ":now": now},
+        )
+
+    def release(self, job_id: str, run_id: str) -> dict | None:
+        """RUNNING → PENDING after a transient failure, so the next attempt can claim it at once."""
+        return self._owned_update(job_id, run_id, {"job_status": PENDING},
+                                  remove=("run_id", "lease_until"))
+
+    def heartbeat(self, job_id: str, run_id: str, progress: int, lease_seconds: int) -> bool:
+        """Record progress and extend the lease while this run still owns the job."""
+        now = int(time.time())
+        return self._owned_update(
+            job_id, run_id, {"progress": progress, "lease_until": now + lease_seconds}
+        ) is not None
+
+    def complete(self, job_id: str, run_id: str, details: dict) -> dict | None:
+        """RUNNING → COMPLETED by the run that owns the job, with result keys and counts."""
+        values = {**details, "job_status": COMPLETED, "complete_time": int(time.time())}
+        return self._owned_update(job_id, run_id, values, remove=("lease_until",))
+
+    def fail(self, job_id: str, reason: str, run_id: str | None = None) -> dict | None:
+        """PENDING/RUNNING → FAILED with a user-readable reason (by the owning run if given)."""
+        values = {"job_status": FAILED, "failure_reason": reason[:MAX_REASON_CHARS],
+                  "complete_time": int(time.time())}
+        if run_id:
+            return self._owned_update(job_id, run_id, values, remove=("lease_until",))
+        return self.update(
+            job_id, values, remove=("lease_until",),
+            condition="#job_status IN (:pending, :running)",
+            condition_values={":pending": PENDING, ":running": RUNNING},
+        )
+
+    def mark_published(self, job_id: str) -> dict | None:
+        """Record that the job's final-state message went out (so a retry publishes it again)."""
+        return self.update(
+            job_id, {"result_published_at": int(time.time())},
+            condition="#job_status IN (:completed, :failed)",
+            condition_values={":completed": COMPLETED, ":failed": FAILED},
+        )
+
+    def _owned_update(
+        self, job_id: str, run_id: str, values: dict, remove: tuple[str, ...] = ()
+    ) -> dict | None:
+        """Update a RUNNING job only if `run_id` still owns it."""
+        return self.update(
+            job_id, values, remove=remove,
+            condition="#job_status = :running AND #run_id = :run",
+            condition_values={":running": RUNNING, ":run": run_id},
+        )
+
+
+def _encode_page_token(last_key: dict | None) -> str | None:
+    """Opaque token for the next page (None on the last page)."""
+    if not last_key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(last_key).encode()).decode()
+
+
+def _decode_page_token(token: str | None, user_id: str) -> dict | None:
+    """Decode a page token; a token that is malformed or not this user's is ignored."""
+    if not token:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(token.encode()))
+    except (binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    valid = (
+        isinstance(key, dict)
+        and set(key) == {"job_id", "user_id", "submit_time"}
+        and key["user_id"] == {"S": user_id}
+        and is_job_id(key["job_id"].get("S", "") if isinstance(key["job_id"], dict) else "")
+    )
+    return key if valid else None
+
+
+def public_view(job: dict) -> dict:
+    """The fields of a job shown to its owner (JSON API and `gas status`), without internals."""
+    restore = job.get("restore")
+    return {
+        "job_id": job["job_id"],
+        "status": job["job_status"],
+        "progress": job.get("progress", 0),
+        "submit_time": job.get("submit_time"),
+        "complete_time": job.get("complete_time"),
+        "input_file_name": job.get("input_file_name"),
+        "failure_reason": job.get("failure_reason"),
+        "archived": bool(job.get("results_file_archive_id")),
+        "restore": {"tier": restore["tier"], "requested_at": restore["requested_at"]}
+        if restore else None,
+        "summary": job.get("summary"),
+    }

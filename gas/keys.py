@@ -1,0 +1,85 @@
+"""Job ids and S3 keys: always derived from the job id, never from unchecked user input."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_JOB_ID_RE = re.compile(rf"^{_UUID}$")
+# What an input file name may keep in a key; everything else becomes "_".
+_UNSAFE_CHARS_RE = re.compile(r"[^A-Za-z0-9._-]")
+_DISPLAY_NAME_RE = re.compile(r"^[^/\\\x00-\x1f\x7f]{1,255}$")
+MAX_FILE_NAME_CHARS = 100
+MAX_KEY_BYTES = 1024  # S3 object key limit
+
+
+class ForgedKeyError(ValueError):
+    """A key or id that GAS did not make (forged, malformed, or another user's)."""
+
+
+def new_job_id() -> str:
+    """Return a fresh random job id."""
+    return str(uuid.uuid4())
+
+
+def is_job_id(value: str) -> bool:
+    """True when `value` has the shape of a job id."""
+    return bool(_JOB_ID_RE.match(value or ""))
+
+
+def safe_file_name(file_name: str) -> str:
+    """Reduce a user's file name to the characters a key may carry (display keeps the original)."""
+    base = file_name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = _UNSAFE_CHARS_RE.sub("_", base).lstrip(".")[-MAX_FILE_NAME_CHARS:]
+    return cleaned or "input.vcf"
+
+
+def user_prefix(prefix: str, user_id: str) -> str:
+    """Key prefix under which one user's files live (ends with '/')."""
+    return f"{prefix}/{user_id}/"
+
+
+def input_key(prefix: str, user_id: str, job_id: str, file_name: str) -> str:
+    """Key of a job's uploaded input file."""
+    return f"{user_prefix(prefix, user_id)}{job_id}~{safe_file_name(file_name)}"
+
+
+@dataclass(frozen=True)
+class InputKey:
+    """The parts of a checked input key."""
+
+    user_id: str
+    job_id: str
+    file_name: str
+
+
+def parse_input_key(prefix: str, user_id: str, key: str) -> InputKey:
+    """Check that `key` is an input key of this user that GAS could have made; return its parts."""
+    head = user_prefix(prefix, user_id)
+    if len(key.encode()) > MAX_KEY_BYTES or not key.startswith(head):
+        raise ForgedKeyError("the upload key does not belong to this user")
+    job_id, sep, file_name = key[len(head):].partition("~")
+    # The name part came from the browser (S3 fills ${filename}); it is display text only.
+    if not sep or not is_job_id(job_id) or not _DISPLAY_NAME_RE.match(file_name):
+        raise ForgedKeyError("the upload key is not one GAS issued")
+    return InputKey(user_id=user_id, job_id=job_id, file_name=file_name)
+
+
+def _stem(file_name: str) -> str:
+    """File name without .gz and .vcf endings."""
+    for suffix in (".gz", ".bgz", ".vcf"):
+        if file_name.lower().endswith(suffix):
+            file_name = file_name[: -len(suffix)]
+    return file_name or "input"
+
+
+def result_keys(prefix: str, user_id: str, job_id: str, file_name: str) -> dict[str, str]:
+    """Keys of a job's result, count log and summary files."""
+    base = f"{user_prefix(prefix, user_id)}{job_id}~{_stem(safe_file_name(file_name))}"
+    return {
+        "s3_key_result_file": f"{base}.annot.vcf",
+        "s3_key_log_file": f"{base}.vcf.count.log",
+        "s3_key_summary_file": f"{base}.summary.json",
+    }

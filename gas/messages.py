@@ -1,0 +1,125 @@
+"""Every message GAS sends over SNS/SQS: typed, versioned records, one encoder, one decoder."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, fields
+from typing import ClassVar
+
+from gas import aws
+from gas.config import Settings
+
+# Ids are uuid4 strings from `gas.keys.new_job_id` or Globus identity ids; nothing else is accepted.
+_ID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+MAX_MESSAGE_BYTES = 262_144  # SQS/SNS message size limit
+_FIELD_TYPES = {"str": str, "int": int}
+
+
+class MessageError(ValueError):
+    """A body that is not a GAS message of a known type and version."""
+
+
+@dataclass(frozen=True)
+class Message:
+    """Base of every message; subclasses set `type` and `version`."""
+
+    type: ClassVar[str] = ""
+    version: ClassVar[int] = 1
+    topic: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            # bool is an int subclass; a JSON true must not pass as a time.
+            if type(value) is not _FIELD_TYPES[f.type]:
+                raise MessageError(f"{self.type}: {f.name} must be {f.type}, got {value!r}")
+            if f.name.endswith("_id") and not _ID_RE.match(value):
+                raise MessageError(f"{self.type}: {f.name} {value!r} is not a valid id")
+
+
+@dataclass(frozen=True)
+class JobRequest(Message):
+    """web → annotator: annotate this job (the job row holds the details)."""
+
+    type: ClassVar[str] = "job_request"
+    topic: ClassVar[str] = "job_requests"
+    job_id: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class JobResult(Message):
+    """annotator → notify, archive: a job reached a final state."""
+
+    type: ClassVar[str] = "job_result"
+    topic: ClassVar[str] = "job_results"
+    job_id: str
+    user_id: str
+    status: str
+    complete_time: int
+
+
+@dataclass(frozen=True)
+class RestoreRequest(Message):
+    """web → restore: this user became Premium; bring their archived results back."""
+
+    type: ClassVar[str] = "restore_request"
+    topic: ClassVar[str] = "restore"
+    user_id: str
+    requested_at: int
+
+
+@dataclass(frozen=True)
+class ThawRequest(Message):
+    """restore → thaw: a retrieval was started for this job; finish it when it is ready."""
+
+    type: ClassVar[str] = "thaw_request"
+    topic: ClassVar[str] = "thaw"
+    job_id: str
+    user_id: str
+    retrieval: str
+    tier: str
+    requested_at: int
+
+
+MESSAGE_TYPES: dict[tuple[str, int], type[Message]] = {
+    (cls.type, cls.version): cls for cls in (JobRequest, JobResult, RestoreRequest, ThawRequest)
+}
+
+
+def encode(message: Message) -> str:
+    """Serialise a message to the JSON body published on its topic."""
+    return json.dumps({"type": message.type, "version": message.version, **asdict(message)})
+
+
+def decode(body: str) -> Message:
+    """Parse a queue body (raw, or wrapped in an SNS envelope) into its message record."""
+    if len(body.encode()) > MAX_MESSAGE_BYTES:
+        raise MessageError("message larger than the SQS limit")
+    try:
+        data = json.loads(body)
+        if isinstance(data, dict) and data.get("Type") == "Notification":
+            data = json.loads(data["Message"])
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise MessageError(f"body is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise MessageError("body is not a JSON object")
+    cls = MESSAGE_TYPES.get((data.get("type"), data.get("version")))
+    if cls is None:
+        kind = f"{data.get('type')!r}/{data.get('version')!r}"
+        raise MessageError(f"unknown message type/version {kind}")
+    names = {f.name for f in fields(cls)}
+    if set(data) - {"type", "version"} != names:
+        raise MessageError(f"{cls.type}: expected fields {sorted(names)}")
+    try:
+        return cls(**{name: data[name] for name in names})
+    except TypeError as exc:
+        raise MessageError(f"{cls.type}: {exc}") from None
+
+
+def publish(settings: Settings, message: Message) -> str:
+    """Publish a message on its topic; return the SNS message id."""
+    sns = aws.client("sns", settings)
+    response = sns.publish(TopicArn=aws.topic_arn(settings, message.topic), Message=encode(message))
+    return response["MessageId"]

@@ -1,0 +1,112 @@
+"""Job submission: the one path from an uploaded input file to a PENDING job and a job request.
+
+The web app (browser upload and JSON API) and the `gas submit` command both call `submit_job`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from botocore.exceptions import ClientError
+
+from gas import aws, keys
+from gas.config import Settings
+from gas.jobs import PENDING, JobStore
+from gas.messages import JobRequest, publish
+
+log = logging.getLogger(__name__)
+UPLOAD_FORM_EXPIRES_SECONDS = 600
+SSE = "AES256"
+
+
+class SubmissionError(ValueError):
+    """The upload cannot become a job; the message is shown to the user."""
+
+
+def upload_form(settings: Settings, user_id: str, max_bytes: int, redirect_url: str) -> dict:
+    """Presigned POST letting a browser upload one input file straight to S3 under a new job id."""
+    job_id = keys.new_job_id()
+    key_head = keys.input_key(settings.key_prefix, user_id, job_id, "x")[:-1]
+    fields = {"success_action_redirect": redirect_url, "x-amz-server-side-encryption": SSE}
+    conditions = [
+        ["starts-with", "$key", key_head],
+        {"success_action_redirect": redirect_url},
+        {"x-amz-server-side-encryption": SSE},
+        ["content-length-range", 1, max_bytes],
+    ]
+    post = aws.client("s3", settings).generate_presigned_post(
+        Bucket=settings.inputs_bucket, Key=key_head + "${filename}", Fields=fields,
+        Conditions=conditions, ExpiresIn=UPLOAD_FORM_EXPIRES_SECONDS,
+    )
+    return {"url": post["url"], "fields": post["fields"], "job_id": job_id, "key_head": key_head}
+
+
+def _object_size(settings: Settings, key: str) -> int:
+    """Size of an uploaded input; SubmissionError when there is no such object."""
+    try:
+        head = aws.client("s3", settings).head_object(Bucket=settings.inputs_bucket, Key=key)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
+            raise SubmissionError("no uploaded file was found for this job") from None
+        raise
+    return head["ContentLength"]
+
+
+def _check_size(size: int, max_bytes: int) -> None:
+    """Refuse empty and oversize inputs with a message that gives the limit."""
+    if size <= 0:
+        raise SubmissionError("the uploaded file is empty")
+    if size > max_bytes:
+        raise SubmissionError(
+            f"the file is {size:,} bytes; your plan allows {max_bytes:,} bytes per file"
+        )
+
+
+def submit_job(
+    settings: Settings, *, user_id: str, key: str, max_bytes: int, store: JobStore | None = None
+) -> dict:
+    """Create the job for an uploaded key and request its annotation; safe to call twice."""
+    parsed = keys.parse_input_key(settings.key_prefix, user_id, key)  # ForgedKeyError if forged
+    store = store or JobStore(settings)
+    existing = store.get(parsed.job_id)
+    if existing:
+        return _resubmit(settings, store, existing, user_id)
+    size = _object_size(settings, key)
+    try:
+        _check_size(size, max_bytes)
+    except SubmissionError:
+        # Nothing may stay behind from a refused upload.
+        aws.client("s3", settings).delete_object(Bucket=settings.inputs_bucket, Key=key)
+        raise
+    job = {
+        "job_id": parsed.job_id, "user_id": user_id, "input_file_name": parsed.file_name,
+        "input_size": size, "s3_inputs_bucket": settings.inputs_bucket,
+        "s3_key_input_file": key, "s3_results_bucket": settings.results_bucket,
+        "submit_time": int(time.time()), "progress": 0,
+    }
+    if not store.create(job):  # a concurrent submit of the same upload won the race
+        return _resubmit(settings, store, store.get(parsed.job_id) or {}, user_id)
+    publish(settings, JobRequest(job_id=parsed.job_id, user_id=user_id))
+    log.info("job %s submitted by %s (%d bytes)", parsed.job_id, user_id, size)
+    return store.get(parsed.job_id) or job
+
+
+def _resubmit(settings: Settings, store: JobStore, job: dict, user_id: str) -> dict:
+    """A repeated submit returns the job; a still-PENDING job's request is published again."""
+    if job.get("user_id") != user_id:
+        raise keys.ForgedKeyError("the upload key is not one GAS issued")
+    if job.get("job_status") == PENDING:
+        publish(settings, JobRequest(job_id=job["job_id"], user_id=user_id))
+    return job
+
+
+def upload_and_submit(settings: Settings, path: Path, user_id: str, max_bytes: int) -> dict:
+    """Upload a local file under a new job id and submit it (the `gas submit` command)."""
+    _check_size(path.stat().st_size, max_bytes)
+    key = keys.input_key(settings.key_prefix, user_id, keys.new_job_id(), path.name)
+    aws.client("s3", settings).upload_file(
+        str(path), settings.inputs_bucket, key, ExtraArgs={"ServerSideEncryption": SSE}
+    )
+    return submit_job(settings, user_id=user_id, key=key, max_bytes=max_bytes)

@@ -1,0 +1,223 @@
+"""The SQS worker loop every GAS worker runs: check stop flag → receive → handle → record.
+
+A handler that returns has made its work durable, so the message is deleted. `Retry` returns the
+message after a delay. Any other exception leaves the message for another attempt with backoff;
+once the receive count reaches the retry budget the message goes to the dead-letter queue (after
+`on_give_up` has recorded the failure). A body that does not decode goes straight to the
+dead-letter queue. First SIGTERM/SIGINT: finish the messages in hand, then exit; second: exit now.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from gas import aws
+from gas.config import Settings
+from gas.logs import job_context
+from gas.messages import Message, MessageError, decode
+
+log = logging.getLogger(__name__)
+
+MAX_WAIT_TIME_SECONDS = 20  # SQS long-poll maximum
+MAX_MESSAGES_PER_RECEIVE = 10  # SQS ReceiveMessage maximum
+MAX_VISIBILITY_SECONDS = 43_200  # SQS visibility timeout maximum (12 h)
+DEFAULT_VISIBILITY_SECONDS = 60  # a dead worker's message is seen again within a minute
+RETRY_BASE_SECONDS = 5
+
+
+class Retry(Exception):  # noqa: N818 - a signal to the loop, not an error
+    """Raised by a handler to return its message to the queue after `delay_seconds`."""
+
+    def __init__(self, delay_seconds: int, reason: str = "") -> None:
+        super().__init__(reason or f"retry in {delay_seconds}s")
+        self.delay_seconds = max(0, min(int(delay_seconds), MAX_VISIBILITY_SECONDS))
+
+
+@dataclass
+class Delivery:
+    """One received message and what SQS tells about it."""
+
+    message: Message
+    receipt_handle: str
+    receive_count: int
+    sent_at: float
+
+
+Handler = Callable[[Message, Delivery], None]
+GiveUp = Callable[[Message, Exception], None]
+
+
+def job_id_of(message: Message | None) -> str:
+    """The job id a message is about, or the user id for user-level messages."""
+    return getattr(message, "job_id", None) or getattr(message, "user_id", None) or "-"
+
+
+class Worker:
+    """Consumes one queue with `concurrency` handler threads and a visibility heartbeat."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        queue: str,
+        handler: Handler,
+        *,
+        concurrency: int = 1,
+        visibility_seconds: int = DEFAULT_VISIBILITY_SECONDS,
+        wait_seconds: int = MAX_WAIT_TIME_SECONDS,
+        on_give_up: GiveUp | None = None,
+        accepts: tuple[type[Message], ...] = (),
+    ) -> None:
+        if not 1 <= concurrency <= 64:
+            raise ValueError(f"concurrency={concurrency} must be in [1, 64]")
+        if not 3 <= visibility_seconds <= MAX_VISIBILITY_SECONDS:
+            raise ValueError(f"visibility_seconds={visibility_seconds} must be in [3, 43200]")
+        if not 0 <= wait_seconds <= MAX_WAIT_TIME_SECONDS:
+            raise ValueError(f"wait_seconds={wait_seconds} must be in [0, 20]")
+        self.settings, self.queue, self.handler = settings, queue, handler
+        self.concurrency, self.visibility, self.wait = concurrency, visibility_seconds, wait_seconds
+        self.on_give_up, self.accepts = on_give_up, accepts
+        self.max_receives = settings.max_receives
+        self._sqs = aws.client("sqs", settings)
+        self._stop = threading.Event()
+        self._in_hand: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._signals = 0
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    def stop(self, signum: int | None = None, _frame=None) -> None:
+        """First call: finish messages in hand and exit. Second signal: exit at once."""
+        self._signals += 1
+        if signum is not None and self._signals > 1:
+            log.warning("second signal: exiting now, %d message(s) return to the queue",
+                        len(self._in_hand))
+            os._exit(1)
+        log.info("stopping: finishing %d message(s) in hand", len(self._in_hand))
+        self._stop.set()
+
+    def run(self) -> None:
+        """Consume until stopped."""
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)
+        url = aws.queue_url(self.settings, self.queue)
+        log.info("worker on %s started (concurrency %d)", self.queue, self.concurrency)
+        heartbeat = threading.Thread(target=self._heartbeat, args=(url,), daemon=True)
+        heartbeat.start()
+        with ThreadPoolExecutor(self.concurrency, thread_name_prefix=self.queue) as pool:
+            while not self._stop.is_set():
+                free = self.concurrency - len(self._in_hand)
+                if free <= 0:
+                    self._stop.wait(0.05)
+                    continue
+                for raw in self._receive(url, min(free, MAX_MESSAGES_PER_RECEIVE)):
+                    with self._lock:
+                        self._in_hand[raw["ReceiptHandle"]] = time.monotonic()
+                    pool.submit(self._process, url, raw)
+        log.info("worker on %s stopped", self.queue)
+
+    # --- one message -------------------------------------------------------------------------
+    def _receive(self, url: str, count: int) -> list[dict]:
+        """Long-poll for up to `count` messages (empty on a transient error)."""
+        try:
+            response = self._sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=count, WaitTimeSeconds=self.wait,
+                VisibilityTimeout=self.visibility,
+                MessageSystemAttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
+            )
+        except Exception:  # the loop must outlive a flaky network or endpoint
+            log.warning("receive from %s failed; retrying", self.queue, exc_info=True)
+            self._stop.wait(1)
+            return []
+        return response.get("Messages", [])
+
+    def _process(self, url: str, raw: dict) -> None:
+        """Decode, handle and record one message; never raises."""
+        receipt = raw["ReceiptHandle"]
+        try:
+            message = decode(raw["Body"])
+            if self.accepts and not isinstance(message, self.accepts):
+                raise MessageError(f"{message.type} does not belong on {self.queue}")
+        except MessageError as exc:
+            log.error("bad message %s on %s: %s", raw.get("MessageId"), self.queue, exc)
+            self._release(receipt)
+            return self._dead_letter(url, raw, f"undecodable: {exc}")
+        attributes = raw.get("Attributes", {})
+        delivery = Delivery(
+            message, receipt, int(attributes.get("ApproximateReceiveCount", 1)),
+            int(attributes.get("SentTimestamp", 0)) / 1000,
+        )
+        with job_context(job_id_of(message)):
+            try:
+                self._handle(url, raw, delivery)
+            except Exception:  # the loop's top: log and keep going
+                log.exception("recording the outcome of message %s failed", raw.get("MessageId"))
+            finally:
+                self._release(receipt)
+
+    def _handle(self, url: str, raw: dict, delivery: Delivery) -> None:
+        """Run the handler and turn its outcome into delete / delay / dead-letter."""
+        try:
+            self.handler(delivery.message, delivery)
+        except Retry as retry:
+            self._release(delivery.receipt_handle)
+            log.info("returning message to %s for %ds: %s", self.queue, retry.delay_seconds, retry)
+            self._set_visibility(url, delivery.receipt_handle, retry.delay_seconds)
+            return
+        except Exception as exc:  # per-message isolation: one bad job never stops the worker
+            self._release(delivery.receipt_handle)
+            if delivery.receive_count >= self.max_receives:
+                log.error("retries exceeded for message %s (%d receives): %s",
+                          raw.get("MessageId"), delivery.receive_count, exc, exc_info=True)
+                if self.on_give_up:
+                    self.on_give_up(delivery.message, exc)
+                self._dead_letter(url, raw, f"retries exceeded: {exc}")
+                return
+            delay = RETRY_BASE_SECONDS * 2 ** (delivery.receive_count - 1)
+            log.warning("message %s failed (receive %d of %d), retry in %ds: %s",
+                        raw.get("MessageId"), delivery.receive_count, self.max_receives, delay,
+                        exc, exc_info=True)
+            self._set_visibility(url, delivery.receipt_handle, delay)
+            return
+        self._release(delivery.receipt_handle)
+        self._sqs.delete_message(QueueUrl=url, ReceiptHandle=delivery.receipt_handle)
+
+    # --- queue operations --------------------------------------------------------------------
+    def _dead_letter(self, url: str, raw: dict, reason: str) -> None:
+        """Move a message to this queue's dead-letter queue, then delete it here."""
+        dlq = aws.queue_url(self.settings, f"{self.queue}_dlq")
+        self._sqs.send_message(
+            QueueUrl=dlq, MessageBody=raw["Body"],
+            MessageAttributes={"gas_error": {"DataType": "String", "StringValue": reason[:1000]}},
+        )
+        self._sqs.delete_message(QueueUrl=url, ReceiptHandle=raw["ReceiptHandle"])
+
+    def _set_visibility(self, url: str, receipt: str, seconds: int) -> None:
+        """Make a message visible again after `seconds`."""
+        self._sqs.change_message_visibility(
+            QueueUrl=url, ReceiptHandle=receipt, VisibilityTimeout=seconds
+        )
+
+    def _release(self, receipt: str) -> None:
+        """Forget a message once its outcome is recorded."""
+        with self._lock:
+            self._in_hand.pop(receipt, None)
+
+    def _heartbeat(self, url: str) -> None:
+        """Keep messages in hand invisible while their handlers run (long annotations)."""
+        interval = max(1.0, self.visibility / 3)
+        while True:
+            time.sleep(interval)
+            # Under the lock: a message released meanwhile must not get its visibility back.
+            with self._lock:
+                for receipt in self._in_hand:
+                    try:
+                        self._set_visibility(url, receipt, self.visibility)
+                    except Exception:  # a handle that just finished is no longer valid
+                        log.debug("heartbeat for a finished message skipped", exc_info=True)

@@ -1,0 +1,86 @@
+"""Shared fixtures: a real moto server over HTTP, and settings with fresh resources per test."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from gas import aws
+from gas.config import load_settings
+from gas.resources import ensure_resources
+
+REPO = Path(__file__).resolve().parent.parent
+MOTO_START_TIMEOUT_SECONDS = 20
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float) -> None:
+    """Poll `url` until it answers (any status) or fail the test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    pytest.fail(f"{url} did not answer within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> str:
+    """A real moto server process on loopback for the whole test session."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{endpoint}/moto-api/", MOTO_START_TIMEOUT_SECONDS)
+        yield endpoint
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def gas_env(moto_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """Environment of a GAS deployment with its own resource names on the shared emulator."""
+    env = {
+        "GAS_ENV": "dev",
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "GAS_NAME": f"t{uuid.uuid4().hex[:10]}",
+        "GAS_DATA_DIR": str(tmp_path / "gasdata"),
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'accounts.db'}",
+        "FREE_USER_DATA_RETENTION": "300",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
+@pytest.fixture
+def settings(gas_env: dict):
+    """Settings of a fresh deployment whose resources exist on the emulator."""
+    aws.reset_clients()
+    current = load_settings(os.environ)
+    ensure_resources(current)
+    return current
