@@ -10,7 +10,7 @@ import logging
 import time
 import uuid
 
-from ann.run import LEASE_SECONDS, InvalidJobInput, JobTimeout, LostLease, run_job
+from ann.run import InvalidJobInput, JobTimeout, LostLease, run_job
 from gas.config import Settings, load_settings
 from gas.jobs import COMPLETED, FAILED, JobStore
 from gas.logs import setup_logging
@@ -44,7 +44,7 @@ def process_job(settings: Settings, store: JobStore, job_id: str, user_id: str |
             publish_result(settings, store, job)
         return job
     run_id = str(uuid.uuid4())
-    claimed = store.claim(job_id, run_id, LEASE_SECONDS)
+    claimed = store.claim(job_id, run_id, settings.annotator_lease_seconds)
     if claimed is None:
         current = store.get(job_id) or {}
         wait = int(current.get("lease_until", time.time())) - int(time.time()) + 1
@@ -95,8 +95,11 @@ def main() -> None:
     def on_give_up(message: Message, exc: Exception) -> None:
         give_up(settings, store, message.job_id, str(exc))
 
-    Worker(settings, "job_requests", handle, concurrency=settings.annotator_concurrency,
-           visibility_seconds=LEASE_SECONDS, on_give_up=on_give_up, accepts=(JobRequest,)).run()
+    Worker(
+        settings, "job_requests", handle, concurrency=settings.annotator_concurrency,
+        visibility_seconds=settings.annotator_lease_seconds, on_give_up=on_give_up,
+        accepts=(JobRequest,),
+    ).run()
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from gas.jobs import JobStore
 
 log = logging.getLogger(__name__)
 
-LEASE_SECONDS = 60  # a dead annotator's job can be taken over within a minute
 HEARTBEAT_SECONDS = 1.0  # progress shows on the job page about once a second
 SUMMARY_FIELDS = ("assembly", "total_variants", "in_dbsnp", "in_dbsnp_pct")
 # forkserver: the annotator is threaded (boto3, worker pool); forking it directly could copy
@@ -109,7 +108,7 @@ def run_job(settings: Settings, store: JobStore, job: dict, run_id: str) -> dict
         s3.download_file(job["s3_inputs_bucket"], job["s3_key_input_file"], str(files["input"]))
 
         def on_progress(done: int) -> None:
-            if not store.heartbeat(job["job_id"], run_id, done, LEASE_SECONDS):
+            if not store.heartbeat(job["job_id"], run_id, done, settings.annotator_lease_seconds):
                 raise LostLease("the job was taken over by another annotator")
 
         annotate_with_limit(settings, files, on_progress, settings.annotator_time_limit)

@@ -54,6 +54,7 @@ class Settings:
     annotator_concurrency: int
     annotator_processes: int
     annotator_time_limit: int
+    annotator_lease_seconds: int
     max_receives: int
 
     @property
@@ -183,5 +184,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         annotator_concurrency=_int(values, "GAS_ANNOTATOR_CONCURRENCY", 2, 1, 64),
         annotator_processes=_int(values, "GAS_ANNOTATOR_PROCESSES", 1, 1, 64),
         annotator_time_limit=_int(values, "GAS_ANNOTATOR_TIME_LIMIT", 3600, 1, 86400),
+        # A dead annotator's job is taken over within this many seconds.
+        annotator_lease_seconds=_int(values, "GAS_ANNOTATOR_LEASE_SECONDS", 60, 3, 3600),
         max_receives=_int(values, "GAS_MAX_RECEIVES", 3, 1, 1000),
     )

@@ -207,6 +207,106 @@ class JobStore:
             condition_values={":running": RUNNING, ":run": run_id},
         )
 
+    # --- archive, restore, notify ------------------------------------------------------------
+    # Coordination fields are top-level so a write to one never overwrites another's map;
+    # `restore` itself ({tier, requested_at, retrieval}) is what the web page shows.
+    def mark_archived(self, job_id: str, backend: str, archived) -> dict | None:
+        """Record an archived result file (an `Archived`), unless archived or restored before."""
+        return self.update(
+            job_id,
+            {"results_file_archive_id": archived.archive_id, "archive_backend": backend,
+             "archive_size": archived.size, "archive_sha256": archived.sha256,
+             "archived_at": int(time.time())},
+            condition="#job_status = :completed AND attribute_not_exists(#results_file_archive_id)"
+                      " AND attribute_not_exists(#restored_at)",
+            condition_values={":completed": COMPLETED},
+        )
+
+    def claim_restore(self, job_id: str, token: str, stale_before: int) -> dict | None:
+        """Take the right to start this archived job's retrieval (a stale claim can be taken)."""
+        return self.update(
+            job_id, {"restore_claim": token, "restore_claimed_at": int(time.time())},
+            condition="attribute_exists(#results_file_archive_id)"
+                      " AND attribute_not_exists(#restore)"
+                      " AND (attribute_not_exists(#restore_claim) OR #restore_claimed_at < :stale)",
+            condition_values={":stale": stale_before},
+        )
+
+    def release_restore_claim(self, job_id: str, token: str) -> dict | None:
+        """Give the claim back after a failed start, so a retry can start the retrieval."""
+        return self.update(job_id, remove=("restore_claim", "restore_claimed_at"),
+                           condition="#restore_claim = :token", condition_values={":token": token})
+
+    def record_retrieval(self, job_id: str, token: str, restore: dict) -> dict | None:
+        """Record the started retrieval ({tier, requested_at, retrieval}) by the claim holder."""
+        return self.update(
+            job_id, {"restore": restore}, remove=("restore_claim", "restore_claimed_at"),
+            condition="#restore_claim = :token AND attribute_not_exists(#restore)",
+            condition_values={":token": token},
+        )
+
+    def replace_retrieval(self, job_id: str, old_retrieval: str, restore: dict) -> dict | None:
+        """Swap a lost retrieval for a new one (if `old_retrieval` is still the current one)."""
+        return self.update(
+            job_id, {"restore": restore},
+            remove=("restore_announced_at", "thaw_claim", "thaw_claimed_at"),
+            condition="#restore.#retrieval = :old", condition_values={":old": old_retrieval},
+        )
+
+    def mark_restore_announced(self, job_id: str, retrieval: str) -> dict | None:
+        """Record that the thaw request for the current retrieval was published."""
+        return self.update(
+            job_id, {"restore_announced_at": int(time.time())},
+            condition="#restore.#retrieval = :r", condition_values={":r": retrieval},
+        )
+
+    def claim_thaw(self, job_id: str, retrieval: str, token: str, stale_before: int) -> dict | None:
+        """Take the right to put the file back (one copy back even with duplicate messages)."""
+        return self.update(
+            job_id, {"thaw_claim": token, "thaw_claimed_at": int(time.time())},
+            condition="#restore.#retrieval = :r AND attribute_exists(#results_file_archive_id)"
+                      " AND (attribute_not_exists(#thaw_claim) OR #thaw_claimed_at < :stale)",
+            condition_values={":r": retrieval, ":stale": stale_before},
+        )
+
+    def release_thaw_claim(self, job_id: str, token: str) -> dict | None:
+        """Give the thaw claim back after a failure, so a retry can finish."""
+        return self.update(job_id, remove=("thaw_claim", "thaw_claimed_at"),
+                           condition="#thaw_claim = :token", condition_values={":token": token})
+
+    def finish_restore(self, job_id: str, token: str) -> dict | None:
+        """The file is back: clear the archived and restoring marks (by the thaw claim holder)."""
+        return self.update(
+            job_id, {"restored_at": int(time.time())},
+            remove=("results_file_archive_id", "restore", "restore_announced_at", "thaw_claim",
+                    "thaw_claimed_at", "archive_size", "archive_sha256"),
+            condition="#thaw_claim = :token", condition_values={":token": token},
+        )
+
+    def claim_notification(self, job_id: str, token: str) -> dict | None:
+        """Take the one right to e-mail about this job (never granted twice)."""
+        return self.update(
+            job_id, {"notify_claim": token, "notify_claimed_at": int(time.time())},
+            condition="#job_status IN (:completed, :failed) AND attribute_not_exists(#notified_at)"
+                      " AND attribute_not_exists(#notify_claim)",
+            condition_values={":completed": COMPLETED, ":failed": FAILED},
+        )
+
+    def release_notification(self, job_id: str, token: str) -> dict | None:
+        """Give the right back after SES refused the mail (it was certainly not sent)."""
+        return self.update(
+            job_id, remove=("notify_claim", "notify_claimed_at"),
+            condition="#notify_claim = :token AND attribute_not_exists(#notified_at)",
+            condition_values={":token": token},
+        )
+
+    def mark_notified(self, job_id: str, token: str, message_id: str) -> dict | None:
+        """Record the sent mail (by the claim holder)."""
+        return self.update(
+            job_id, {"notified_at": int(time.time()), "notify_message_id": message_id},
+            condition="#notify_claim = :token", condition_values={":token": token},
+        )
+
 
 def _encode_page_token(last_key: dict | None) -> str | None:
     """Opaque token for the next page (None on the last page)."""

