@@ -18,11 +18,15 @@ SIGV4_S3_CONFIG = RETRY_CONFIG.merge(Config(signature_version="s3v4"))
 
 def client(service: str, settings: Settings):
     """Return a shared, thread-safe boto3 client for `service` under these settings."""
-    key = (service, settings.aws_region, settings.aws_endpoint_url)
+    key = (service, settings.aws_region, settings.aws_endpoint_url, settings.aws_access_key_id)
     with _lock:
         if key not in _clients:
             # A session per client: boto3's default session is not thread-safe to create from.
-            session = boto3.session.Session(region_name=settings.aws_region)
+            session = boto3.session.Session(
+                region_name=settings.aws_region,
+                aws_access_key_id=settings.aws_access_key_id,
+                aws_secret_access_key=settings.aws_secret_access_key,
+            )
             _clients[key] = session.client(
                 service,
                 endpoint_url=settings.aws_endpoint_url,

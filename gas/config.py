@@ -11,7 +11,7 @@ import json
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ENVIRONMENTS = ("dev", "prod")
@@ -35,12 +35,16 @@ class Settings:
     env: str
     aws_region: str
     aws_endpoint_url: str | None
+    # Explicit keys only for the emulator (read from stack.env); on AWS the instance role is used.
+    aws_access_key_id: str | None = field(repr=False, compare=False, kw_only=True, default=None)
+    aws_secret_access_key: str | None = field(repr=False, compare=False, kw_only=True,
+                                              default=None)
     name: str
     key_prefix: str
-    database_url: str
-    secret_key: str
+    database_url: str = field(repr=False)  # secret: kept out of logs
+    secret_key: str = field(repr=False)  # secret: kept out of logs
     globus_client_id: str
-    globus_client_secret: str
+    globus_client_secret: str = field(repr=False)  # secret: kept out of logs
     base_url: str
     mail_sender: str
     free_user_data_retention: int
@@ -160,6 +164,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         env=env,
         aws_region=values.get("AWS_REGION") or "us-east-1",
         aws_endpoint_url=values.get("AWS_ENDPOINT_URL") or None,
+        aws_access_key_id=values.get("AWS_ACCESS_KEY_ID") or None,
+        aws_secret_access_key=values.get("AWS_SECRET_ACCESS_KEY") or None,
         name=values.get("GAS_NAME") or "gas-local",
         key_prefix=values.get("GAS_KEY_PREFIX") or "gas",
         database_url=values.get("DATABASE_URL") or f"sqlite:///{data_dir / 'accounts.db'}",

@@ -38,7 +38,8 @@ def ensure_resources(settings: Settings) -> None:
     for queue, topic in QUEUES.items():
         queue_arn = _ensure_queue(settings, queue, topic_arns[topic])
         _ensure_subscription(settings, topic_arns[topic], queue_arn)
-    aws.client("glacier", settings).create_vault(vaultName=settings.vault_name)
+    if settings.archive_backend == "glacier-vault":  # no vaults for accounts after 2025-12-15
+        aws.client("glacier", settings).create_vault(vaultName=settings.vault_name)
     aws.client("ses", settings).verify_email_identity(EmailAddress=settings.mail_sender)
     log.info("resources for %s are in place", settings.name)
 

@@ -26,6 +26,8 @@ from gas.messages import Message, MessageError, decode
 log = logging.getLogger(__name__)
 
 MAX_WAIT_TIME_SECONDS = 20  # SQS long-poll maximum
+# Shorter than the maximum: an idle worker notices SIGTERM within this many seconds.
+DEFAULT_WAIT_SECONDS = 5
 MAX_MESSAGES_PER_RECEIVE = 10  # SQS ReceiveMessage maximum
 MAX_VISIBILITY_SECONDS = 43_200  # SQS visibility timeout maximum (12 h)
 DEFAULT_VISIBILITY_SECONDS = 60  # a dead worker's message is seen again within a minute
@@ -70,7 +72,7 @@ class Worker:
         *,
         concurrency: int = 1,
         visibility_seconds: int = DEFAULT_VISIBILITY_SECONDS,
-        wait_seconds: int = MAX_WAIT_TIME_SECONDS,
+        wait_seconds: int = DEFAULT_WAIT_SECONDS,
         on_give_up: GiveUp | None = None,
         accepts: tuple[type[Message], ...] = (),
     ) -> None:

@@ -80,16 +80,18 @@ class Annotators:
         """kill -9 the annotator and its engine child, as a crash would."""
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
+        proc.stderr.close()
 
     def stop(self) -> list[str]:
         """SIGTERM every live annotator; return their logs; each must exit cleanly."""
+        live = [proc for proc in self.procs if proc.poll() is None]
+        for proc in live:
+            proc.send_signal(signal.SIGTERM)
         logs = []
-        for proc in self.procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                _, err = proc.communicate(timeout=60)
-                assert proc.returncode == 0, err
-                logs.append(err)
+        for proc in live:
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
+            logs.append(err)
         return logs
 
 
@@ -112,14 +114,14 @@ def wait_for_final(settings, job_id: str, timeout: float = 60) -> dict:
     pytest.fail(f"job {job_id} still {job['job_status']} after {timeout}s")
 
 
-def drain(settings, queue: str, wait: int = 1) -> list:
-    """Receive and delete everything on a queue; return the decoded messages."""
+def drain(settings, queue: str, wait: int = 1, raw: bool = False) -> list:
+    """Receive and delete everything on a queue; return the messages (decoded unless raw)."""
     sqs = aws.client("sqs", settings)
     url = aws.queue_url(settings, queue)
     found = []
     while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
                                        WaitTimeSeconds=wait).get("Messages"):
         for message in batch:
-            found.append(decode(message["Body"]))
+            found.append(message["Body"] if raw else decode(message["Body"]))
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     return found
