@@ -1,0 +1,1 @@
+"""The embedded local stack behind `make run`: AWS emulator, identity provider, supervisor."""
