@@ -8,13 +8,16 @@ import json
 import re
 import time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from gas import aws
 from gas.config import Settings
 from gas.keys import is_job_id
+
+if TYPE_CHECKING:
+    from gas.archive_backends import Archived
 
 PENDING, RUNNING, COMPLETED, FAILED = "PENDING", "RUNNING", "COMPLETED", "FAILED"
 STATUSES = (PENDING, RUNNING, COMPLETED, FAILED)
@@ -210,7 +213,7 @@ class JobStore:
     # --- archive, restore, notify ------------------------------------------------------------
     # Coordination fields are top-level so a write to one never overwrites another's map;
     # `restore` itself ({tier, requested_at, retrieval}) is what the web page shows.
-    def mark_archived(self, job_id: str, backend: str, archived) -> dict | None:
+    def mark_archived(self, job_id: str, backend: str, archived: Archived) -> dict | None:
         """Record an archived result file (an `Archived`), unless archived or restored before."""
         return self.update(
             job_id,

@@ -1,7 +1,8 @@
 """The SQS worker loop every GAS worker runs: check stop flag → receive → handle → record.
 
-A handler that returns has made its work durable, so the message is deleted. `Retry` returns the
-message after a delay. Any other exception leaves the message for another attempt with backoff;
+A handler that returns has made its work durable, so the message is deleted. `Retry` puts a
+fresh copy of the message back with a delay (waiting never uses up the retry budget). Any other
+exception leaves the message for another attempt with backoff;
 once the receive count reaches the retry budget the message goes to the dead-letter queue (after
 `on_give_up` has recorded the failure). A body that does not decode goes straight to the
 dead-letter queue. First SIGTERM/SIGINT: finish the messages in hand, then exit; second: exit now.
@@ -19,9 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from gas import aws
-from gas.config import Settings
+from gas.config import MAX_SQS_DELAY_SECONDS, Settings
 from gas.logs import job_context
-from gas.messages import Message, MessageError, decode
+from gas.messages import Message, MessageError, decode, encode
 
 log = logging.getLogger(__name__)
 
@@ -169,8 +170,7 @@ class Worker:
             self.handler(delivery.message, delivery)
         except Retry as retry:
             self._release(delivery.receipt_handle)
-            log.info("returning message to %s for %ds: %s", self.queue, retry.delay_seconds, retry)
-            self._set_visibility(url, delivery.receipt_handle, retry.delay_seconds)
+            self._requeue(url, delivery, retry)
             return
         except Exception as exc:  # per-message isolation: one bad job never stops the worker
             self._release(delivery.receipt_handle)
@@ -191,6 +191,21 @@ class Worker:
         self._sqs.delete_message(QueueUrl=url, ReceiptHandle=delivery.receipt_handle)
 
     # --- queue operations --------------------------------------------------------------------
+    def _requeue(self, url: str, delivery: Delivery, retry: Retry) -> None:
+        """Put a fresh, delayed copy of the message back and finish this one.
+
+        Not a visibility change: every receive counts towards the redrive policy, so a thaw
+        polling a Standard retrieval for hours (or a long archive window) would be dead-lettered
+        while merely waiting. A fresh copy starts at receive count 1, so the retry budget counts
+        real failures only. A crash between send and delete leaves two copies; handlers are
+        idempotent. Delays past the SQS maximum come back early and the handler waits again.
+        """
+        delay = min(retry.delay_seconds, MAX_SQS_DELAY_SECONDS)
+        self._sqs.send_message(QueueUrl=url, MessageBody=encode(delivery.message),
+                               DelaySeconds=delay)
+        self._sqs.delete_message(QueueUrl=url, ReceiptHandle=delivery.receipt_handle)
+        log.info("message back on %s in %ds: %s", self.queue, delay, retry)
+
     def _dead_letter(self, url: str, raw: dict, reason: str) -> None:
         """Move a message to this queue's dead-letter queue, then delete it here."""
         dlq = aws.queue_url(self.settings, f"{self.queue}_dlq")

@@ -57,17 +57,20 @@ def test_handled_message_is_deleted(settings):
     assert queue_depth(settings, "job_requests") == 0
 
 
-def test_retry_returns_message_after_delay(settings):
-    counts = []
+def test_retry_waits_without_using_up_the_retry_budget(settings):
+    attempts = []
+    waits = settings.max_receives + 3  # more than the redrive policy allows receives
 
     def handler(message, delivery):
-        counts.append(delivery.receive_count)
-        if delivery.receive_count == 1:
-            raise Retry(1, "not yet")
+        attempts.append(delivery.receive_count)
+        if len(attempts) <= waits:
+            raise Retry(0, "not yet")
 
     send(settings, encode(REQUEST))
-    run_until(Worker(settings, "job_requests", handler, wait_seconds=1), lambda: len(counts) == 2)
-    assert counts == [1, 2]
+    run_until(Worker(settings, "job_requests", handler, wait_seconds=1),
+              lambda: len(attempts) == waits + 1)
+    assert attempts == [1] * (waits + 1)  # each wait is a fresh message, never a redelivery
+    assert queue_depth(settings, "job_requests_dlq") == 0
 
 
 def test_failures_retry_then_dead_letter_with_give_up(settings, monkeypatch):

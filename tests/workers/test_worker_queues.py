@@ -1,0 +1,67 @@
+"""The util workers on real queues: duplicates, bad messages, and waiting without dead-lettering."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from functools import partial
+
+import pytest
+
+from gas import aws
+from gas.messages import JobResult, RestoreRequest, encode
+from gas.worker import Worker
+from tests.workers.workers_support import queue_bodies, sent_mail
+from util import notify, thaw
+
+WAIT_SECONDS = 20
+
+
+def wait_until(condition, timeout: float = WAIT_SECONDS) -> None:
+    """Poll `condition` until true or fail."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.2)
+
+
+def run_worker(deps, queue: str, handle, accepts, until) -> None:
+    """Run a util handler under the real worker loop in a thread until `until()` holds."""
+    worker = Worker(deps.settings, queue, partial(handle, deps),
+                    concurrency=2, wait_seconds=1, accepts=(accepts,))
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    try:
+        wait_until(until)
+    finally:
+        worker.stop()
+        thread.join(timeout=10)
+
+
+def test_notify_worker_mails_once_and_dead_letters_bad_messages(deps, make_user, make_job):
+    # No other test uses the shared deployment's notify queues, so what they hold is ours.
+    user_id = make_user(deps)
+    job = make_job(deps, user_id)
+    result = encode(JobResult(job_id=job["job_id"], user_id=user_id, status="COMPLETED",
+                              complete_time=job["complete_time"]))
+    wrong_type = encode(RestoreRequest(user_id=user_id, requested_at=1))
+    sqs = aws.client("sqs", deps.settings)
+    url = aws.queue_url(deps.settings, "notify")
+    garbage = f"not a message {uuid.uuid4()}"
+    for body in (result, garbage, result, wrong_type):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    dead: list[str] = []
+
+    def settled() -> bool:
+        dead.extend(queue_bodies(deps.settings, "notify_dlq", wait=0))
+        return len(dead) == 2 and bool(deps.store.get(job["job_id"]).get("notified_at"))
+
+    run_worker(deps, "notify", notify.handle, JobResult, settled)
+    assert sorted(dead) == sorted([garbage, wrong_type])
+    assert len(sent_mail(deps.settings, f"{user_id}@example.org")) == 1
+
+
+@pytest.mark.parametrize("age, delay", [(0, 5), (5, 5), (40, 40), (600, 600), (4 * 3600, 900)])
+def test_thaw_polls_at_a_delay_that_grows_with_the_retrievals_age(age, delay):
+    assert thaw.poll_delay(age) == delay
