@@ -1,0 +1,27 @@
+"""`python -m ann SUBCOMMAND ...`: annotate (the engine) and build-data (the data bundle)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+# Subcommand -> module with main(argv) -> exit status; build-data lives in ann.bundle.cli.
+SUBCOMMANDS = {
+    "annotate": "ann.engine.cli",
+    "build-data": "ann.bundle.cli",
+}
+USAGE = "usage: python -m ann {" + ",".join(SUBCOMMANDS) + "} [options]"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Dispatch to the subcommand's main(argv)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in SUBCOMMANDS:
+        print(USAGE, file=sys.stderr)
+        return 0 if argv and argv[0] in ("-h", "--help") else 2
+    module = importlib.import_module(SUBCOMMANDS[argv[0]])
+    return int(module.main(argv[1:]) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

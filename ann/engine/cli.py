@@ -1,0 +1,58 @@
+"""`python -m ann annotate`: the engine as a command; exit 0 ok, 2 invalid input, 1 set-up error."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shlex
+import sys
+from pathlib import Path
+
+from .annotate import annotate_file, stem_of
+from .assembly import SUPPORTED
+from .errors import AnnotationError, InvalidInputError
+
+EXIT_OK, EXIT_SETUP, EXIT_INVALID = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the annotate subcommand."""
+    parser = argparse.ArgumentParser(prog="python -m ann annotate",
+                                     description="Annotate a VCF file.")
+    parser.add_argument("input", help="VCF file (plain, gzip or BGZF)")
+    parser.add_argument("-o", "--output", help="annotated VCF (default <stem>.annot.vcf)")
+    parser.add_argument("--log", help="count log (default <stem>.vcf.count.log beside OUTPUT)")
+    parser.add_argument("--summary", help="summary JSON (default <stem>.summary.json)")
+    parser.add_argument("--config", help="vcfanno-style sources TOML (default: the data bundle)")
+    parser.add_argument("--assembly", choices=SUPPORTED, help="force the assembly")
+    parser.add_argument("-p", "--processes", type=int, default=1, help="worker processes")
+    parser.add_argument("--max-line-bytes", type=int, default=1_000_000,
+                        help="longest line accepted")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the annotate subcommand; return the exit status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    stem = stem_of(args.input)
+    output = Path(args.output) if args.output else Path(args.input).parent / f"{stem}.annot.vcf"
+    folder = output.parent
+    argv_text = "python -m ann annotate " + shlex.join(sys.argv[2:] if argv is None else argv)
+    try:
+        summary = annotate_file(
+            args.input, output,
+            log_path=args.log or folder / f"{stem}.vcf.count.log",
+            summary_path=args.summary or folder / f"{stem}.summary.json",
+            config_path=args.config, assembly=args.assembly, processes=max(1, args.processes),
+            max_line_bytes=args.max_line_bytes, command=argv_text,
+        )
+    except InvalidInputError as exc:
+        print(f"{args.input}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except AnnotationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_SETUP
+    print(f"{output}: {summary['total_variants']} variants annotated "
+          f"({summary['assembly']}, {summary['runtime_seconds']:.2f} s)")
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Annotation sources (known variants, BED, gene models), read per contig through tabix."""
