@@ -1,0 +1,7 @@
+"""The job pages: upload (/annotate), submission (/annotate/job), the job list and job pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("annotations", __name__)
+
+from web.annotations import downloads, pages, upload  # noqa: E402,F401  (they register routes on bp)

@@ -1,0 +1,78 @@
+"""The user's job list, a job's page (status, results, charts, preview) and its log."""
+
+from __future__ import annotations
+
+from flask import abort, g, render_template, request
+
+from gas.jobs import COMPLETED
+from web import services
+from web.annotations import bp
+from web.auth import current_profile, login_required
+from web.jobviews import (
+    get_job_or_404,
+    is_archived,
+    log_available,
+    restore_state,
+    result_available,
+)
+from web.preview import MAX_SCANNED_VARIANTS, PAGE_SIZE, PreviewPage, VariantFilter
+from web.results import ResultMissing, preview, read_log, read_summary
+
+JOBS_PER_PAGE = 20
+MAX_FILTER_CHARS = 100
+MAX_PREVIEW_PAGE = MAX_SCANNED_VARIANTS // PAGE_SIZE  # beyond this, download the file
+
+
+@bp.get("/annotations")
+@login_required
+def index():
+    """The user's jobs, newest first, a page at a time."""
+    jobs, next_token = services.job_store().list_for_user(
+        g.user.identity_id, JOBS_PER_PAGE, request.args.get("page") or None
+    )
+    return render_template("annotations.html", jobs=jobs, next_token=next_token,
+                           first_page=not request.args.get("page"))
+
+
+def _preview(job: dict) -> tuple[VariantFilter, PreviewPage | None]:
+    """The filtered preview page asked for in the query string (None when not readable)."""
+    wanted = VariantFilter(**{k: request.args.get(k, "").strip()[:MAX_FILTER_CHARS]
+                              for k in ("gene", "region", "rsid")})
+    page = request.args.get("p", "1")
+    if not page.isdigit() or not 1 <= int(page) <= MAX_PREVIEW_PAGE:
+        abort(400, "The preview page number is not valid.")
+    if not result_available(job):
+        return wanted, None
+    try:
+        return wanted, preview(services.settings(), job, wanted, int(page))
+    except ResultMissing:
+        return wanted, None
+
+
+@bp.get("/annotations/<job_id>")
+@login_required
+def job(job_id: str):
+    """Status (refreshed in the page by job.js), downloads, charts and a preview of the result."""
+    row = get_job_or_404(job_id)
+    wanted, page = _preview(row)
+    return render_template(
+        "annotation.html", job=row, profile=current_profile(),
+        archived=is_archived(row), restore=restore_state(row),
+        summary=read_summary(services.settings(), row)
+        if row.get("job_status") == COMPLETED else None,
+        wanted=wanted, preview=page, max_scanned=MAX_SCANNED_VARIANTS,
+    )
+
+
+@bp.get("/annotations/<job_id>/log")
+@login_required
+def log(job_id: str):
+    """The count log's text."""
+    job = get_job_or_404(job_id)
+    if not log_available(job):
+        abort(404, "This job has no log yet.")
+    try:
+        text, truncated = read_log(services.settings(), job)
+    except ResultMissing:
+        abort(404, "The log file is missing.")
+    return render_template("log.html", job=job, text=text, truncated=truncated)

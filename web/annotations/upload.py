@@ -1,0 +1,49 @@
+"""Direct upload to S3 with a presigned POST, and the redirect target that submits the job."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import abort, g, redirect, render_template, request, url_for
+
+from gas.keys import ForgedKeyError
+from gas.submit import SubmissionError, submit_job, upload_form
+from web import services
+from web.annotations import bp
+from web.auth import current_profile, login_required
+
+log = logging.getLogger(__name__)
+
+
+def _max_bytes() -> int:
+    """The signed-in user's upload limit."""
+    return services.accounts().max_upload_bytes(current_profile(), services.settings())
+
+
+@bp.get("/annotate")
+@login_required
+def annotate():
+    """A form that sends the file straight to S3 (size checked in the page, then again here)."""
+    max_bytes = _max_bytes()
+    form = upload_form(services.settings(), g.user.identity_id, max_bytes,
+                       url_for("annotations.submit", _external=True))
+    return render_template("annotate.html", form=form, max_bytes=max_bytes,
+                           profile=current_profile())
+
+
+@bp.get("/annotate/job")
+@login_required
+def submit():
+    """S3 sends the browser here after an upload: check the key and size, create the job."""
+    settings = services.settings()
+    bucket, key = request.args.get("bucket", ""), request.args.get("key", "")
+    if bucket != settings.inputs_bucket or not key:
+        abort(400, "The upload did not name a GAS input file.")
+    try:
+        job = submit_job(settings, user_id=g.user.identity_id, key=key, max_bytes=_max_bytes())
+    except ForgedKeyError as exc:
+        log.warning("refused upload key from %s: %s", g.user.identity_id, exc)
+        abort(400, f"This upload cannot be used: {exc}.")
+    except SubmissionError as exc:
+        abort(400, f"This upload cannot be annotated: {exc}.")
+    return redirect(url_for("annotations.job", job_id=job["job_id"]), code=303)

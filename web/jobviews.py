@@ -1,0 +1,95 @@
+"""A job as the signed-in user sees it: ownership check, archive/restore state, download links."""
+
+from __future__ import annotations
+
+from flask import abort, g
+
+from gas import aws, keys
+from gas.config import Settings
+from gas.jobs import COMPLETED, public_view
+from web import services
+
+PRESIGNED_URL_SECONDS = 300  # download links are short-lived
+# What to tell a user waiting for a restore (AWS documented retrieval times).
+EXPECTED_WAIT = {
+    "Expedited": "about 1–5 minutes",
+    "Standard": "about 3–5 hours",
+    "Bulk": "about 5–12 hours",
+}
+
+
+def get_job_or_404(job_id: str) -> dict:
+    """The signed-in user's job; 404 for a malformed id, a missing job or another user's job."""
+    job = None
+    if keys.is_job_id(job_id):
+        job = services.job_store().get_owned(job_id, g.user.identity_id)
+    if job is None:
+        abort(404, "There is no such annotation job in your account.")
+    return job
+
+
+def is_archived(job: dict) -> bool:
+    """True while the result file is in the archive (not downloadable)."""
+    return bool(job.get("results_file_archive_id") or job.get("archived"))
+
+
+def restore_state(job: dict) -> dict | None:
+    """Tier, request time and expected wait of a restore in progress."""
+    restore = job.get("restore")
+    if not restore:
+        return None
+    tier = restore.get("tier", "Standard")
+    return {"tier": tier, "requested_at": restore.get("requested_at"),
+            "expected_wait": EXPECTED_WAIT.get(tier, "a few hours")}
+
+
+def result_available(job: dict) -> bool:
+    """The annotated file can be downloaded now."""
+    return (job.get("job_status") == COMPLETED and bool(job.get("s3_key_result_file"))
+            and not is_archived(job))
+
+
+def log_available(job: dict) -> bool:
+    """The count log exists (it is never archived)."""
+    return job.get("job_status") == COMPLETED and bool(job.get("s3_key_log_file"))
+
+
+def download_name(key: str) -> str:
+    """The file name offered to the browser: the key's tail after the job id (already safe)."""
+    return keys.safe_file_name(key.rsplit("~", 1)[-1])
+
+
+def presigned_get(settings: Settings, bucket: str, key: str, inline: bool = False) -> str:
+    """A short-lived GET link that names the file (Content-Disposition)."""
+    disposition = "inline" if inline else "attachment"
+    return aws.client("s3", settings).generate_presigned_url(
+        "get_object",
+        Params={"Bucket": bucket, "Key": key,
+                "ResponseContentDisposition": f'{disposition}; filename="{download_name(key)}"'},
+        ExpiresIn=PRESIGNED_URL_SECONDS,
+    )
+
+
+def result_url(settings: Settings, job: dict) -> str | None:
+    """Link to the annotated VCF, while downloadable."""
+    if not result_available(job):
+        return None
+    return presigned_get(settings, job["s3_results_bucket"], job["s3_key_result_file"])
+
+
+def log_url(settings: Settings, job: dict) -> str | None:
+    """Link to the count log."""
+    if not log_available(job):
+        return None
+    return presigned_get(settings, job["s3_results_bucket"], job["s3_key_log_file"])
+
+
+def api_view(settings: Settings, job: dict) -> dict:
+    """The JSON API's job object (fields listed in the issue, links only while downloadable)."""
+    view = public_view(job)
+    view["archived"] = is_archived(job)
+    for name, url in (("result_url", result_url(settings, job)),
+                      ("log_url", log_url(settings, job))):
+        if url:
+            view[name] = url
+    return view
