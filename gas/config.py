@@ -95,8 +95,10 @@ class Settings:
         return f"{self.name}-{queue.replace('_', '-')}"
 
 
-def _read_env_file(path: Path) -> dict[str, str]:
-    """Parse KEY=VALUE lines (blank lines and # comments skipped)."""
+def read_env_file(path: Path) -> dict[str, str]:
+    """Parse KEY=VALUE lines (blank lines and # comments skipped); {} if the file is missing."""
+    if not path.is_file():
+        return {}
     values: dict[str, str] = {}
     for line in path.read_text().splitlines():
         line = line.strip()
@@ -111,8 +113,7 @@ def _layered(environ: Mapping[str, str]) -> dict[str, str]:
     values = dict(environ)
     if values.get("GAS_ENV", "dev") == "dev":
         stack_env = Path(values.get("GAS_DATA_DIR", ".gas")) / "stack.env"
-        if stack_env.is_file():
-            values = {**_read_env_file(stack_env), **values}
+        values = {**read_env_file(stack_env), **values}
     return values
 
 

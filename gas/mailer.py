@@ -11,7 +11,7 @@ from gas.config import Settings
 
 log = logging.getLogger(__name__)
 CHARSET = "UTF-8"
-MAIL_PATH = "/moto-api/data.json"  # where the emulator shows sent mail (ses → Message)
+MAIL_PATH = "/gas-dev/mail.json"  # where the local emulator lists sent mail
 
 
 @dataclass(frozen=True)

@@ -41,11 +41,13 @@ def wait_for_http(url: str, timeout: float) -> None:
 
 
 @pytest.fixture(scope="session")
-def moto_endpoint() -> str:
-    """A real moto server process on loopback for the whole test session."""
+def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The local stack's emulator (moto server + outbox) on loopback for the whole session."""
     port = free_port()
+    state_dir = tmp_path_factory.mktemp("emulator")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "gas.devstack.emulator", "--host", "127.0.0.1",
+         "--port", str(port), "--state-dir", str(state_dir), "--snapshot-seconds", "3600"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     endpoint = f"http://127.0.0.1:{port}"
@@ -53,8 +55,8 @@ def moto_endpoint() -> str:
         wait_for_http(f"{endpoint}/moto-api/", MOTO_START_TIMEOUT_SECONDS)
         yield endpoint
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        proc.terminate()  # the emulator saves its state on the way out
+        proc.wait(timeout=60)
 
 
 @pytest.fixture

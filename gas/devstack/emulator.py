@@ -11,7 +11,7 @@ while new requests are held back for the time the dump takes (~0.1 s for 300 obj
 items and 500 messages); SQS long polls wait outside that pause. A crash (kill -9, power loss)
 therefore loses at most the last snapshot window: objects uploaded, rows written, messages sent,
 and messages deleted in it (a lost delete means the message is delivered again; the workers are
-idempotent). Sent mail is readable at http://HOST:PORT/moto-api/data.json.
+idempotent). Sent mail is readable at http://HOST:PORT/gas-dev/mail.json.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from moto.sqs.models import Queue
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from gas.devstack.emulator_state import dump_state, restore_state, write_state
+from gas.devstack.mailbox import with_mailbox
 from gas.devstack.net import require_loopback
 from gas.devstack.request_gate import RequestGate
 
@@ -63,7 +64,7 @@ class Emulator:
         self._saved_digest = b""
         self._park_long_polls()
         restore_state(state_dir)
-        app = self.gate.wrap(DomainDispatcherApplication(create_backend_app))
+        app = self.gate.wrap(with_mailbox(DomainDispatcherApplication(create_backend_app)))
         self.server: BaseWSGIServer = make_server(
             host, port, app, threaded=True, request_handler=MotoRequestHandler
         )

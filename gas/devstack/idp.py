@@ -174,6 +174,12 @@ def token():
     return _oauth_error("unsupported_grant_type", f"grant_type {grant_type!r}")
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """No icon, said plainly: browsers ask for one, and a 404 reads as an error in tests."""
+    return Response(status=204)
+
+
 @bp.route("/v2/oauth2/userinfo", methods=["GET", "POST"])
 def userinfo() -> Response:
     """OIDC userinfo for a bearer access token."""

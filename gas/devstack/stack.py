@@ -31,6 +31,7 @@ from gas.devstack.stack_env import (
     write_env_file,
 )
 from gas.devstack.supervisor import DEFAULT_STOP_TIMEOUT_SECONDS, Program, Supervisor
+from gas.mailer import MAIL_PATH
 
 log = logging.getLogger("gas.devstack")
 
@@ -45,7 +46,6 @@ WORKER_MODULES = {
     "restore": "util.restore",
     "thaw": "util.thaw",
 }
-MAIL_PATH = "/moto-api/data.json"
 STARTUP_TIMEOUT_SECONDS = 60.0
 INIT_TIMEOUT_SECONDS = 120.0
 

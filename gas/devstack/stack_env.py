@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from gas.config import read_env_file
+
 SECRETS_FILE_NAME = "secrets.env"
 STACK_ENV_FILE_NAME = "stack.env"
 LOOPBACK = "127.0.0.1"
@@ -36,19 +38,6 @@ class StackPorts:
     web: int
     emulator: int
     idp: int
-
-
-def read_env_file(path: Path) -> dict[str, str]:
-    """Parse KEY=VALUE lines (blank lines and # comments skipped); {} if the file is missing."""
-    if not path.is_file():
-        return {}
-    values = {}
-    for line in path.read_text().splitlines():
-        line = line.strip()
-        if line and not line.startswith("#") and "=" in line:
-            key, _, value = line.partition("=")
-            values[key.strip()] = value.strip()
-    return values
 
 
 def write_env_file(path: Path, values: Mapping[str, str], header: str) -> None:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from gas.config import read_env_file
 from gas.devstack.emulator_state import STATE_FILE_NAME
 from gas.devstack.net import free_port, wait_until_up
 from gas.devstack.stack import LocalStack, module_exists
-from gas.devstack.stack_env import read_env_file
 from tests.devstack.devstack_helpers import (
     STOP_TIMEOUT_SECONDS,
     aws_client,
@@ -75,7 +75,7 @@ def test_make_run_path_prints_the_url_and_stops_on_ctrl_c(spawn, tmp_path: Path)
     log = tmp_path / "stack.out"
     wait_for(lambda: "Mail sent by GAS" in log.read_text(), 60, "the stack to start")
     emulator = f"http://127.0.0.1:{ports['GAS_EMULATOR_PORT']}"
-    assert f"{emulator}/moto-api/data.json" in log.read_text()
+    assert f"{emulator}/gas-dev/mail.json" in log.read_text()
     wait_until_up(f"{emulator}/moto-api/", timeout=5)
 
     process.send_signal(signal.SIGINT)

@@ -43,8 +43,9 @@ def head_result(settings: Settings, job: dict) -> dict | None:
 
 def sent_mail(settings: Settings, address: str) -> list[dict]:
     """Mail the emulator's SES accepted for `address`."""
-    data = requests.get(f"{settings.aws_endpoint_url}{MAIL_PATH}", timeout=10).json()
-    return [m for m in data["ses"]["Message"]
+    response = requests.get(f"{settings.aws_endpoint_url}{MAIL_PATH}", timeout=10)
+    assert response.ok, f"{MAIL_PATH}: {response.status_code} {response.text[-2000:]}"
+    return [m for m in response.json()["messages"]
             if any(address in to for to in m["destinations"]["ToAddresses"])]
 
 
