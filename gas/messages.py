@@ -94,27 +94,34 @@ def encode(message: Message) -> str:
 
 
 def decode(body: str) -> Message:
-    """Parse a queue body (raw, or wrapped in an SNS envelope) into its message record."""
+    """Parse a queue body (raw, or wrapped in an SNS envelope) into its message record.
+
+    Anything that is not exactly a known message raises MessageError, whatever its shape:
+    a body nested too deep for the parser, a list where a name belongs, a non-string envelope.
+    """
     if len(body.encode()) > MAX_MESSAGE_BYTES:
         raise MessageError("message larger than the SQS limit")
     try:
         data = json.loads(body)
         if isinstance(data, dict) and data.get("Type") == "Notification":
             data = json.loads(data["Message"])
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise MessageError(f"body is not JSON: {exc}") from None
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise MessageError(f"body is not a JSON message: {str(exc)[:200]}") from None
     if not isinstance(data, dict):
         raise MessageError("body is not a JSON object")
-    cls = MESSAGE_TYPES.get((data.get("type"), data.get("version")))
+    kind, version = data.get("type"), data.get("version")
+    # Only a str type and an int version can name a message (a list or dict is unhashable).
+    cls = None
+    if isinstance(kind, str) and type(version) is int:
+        cls = MESSAGE_TYPES.get((kind, version))
     if cls is None:
-        kind = f"{data.get('type')!r}/{data.get('version')!r}"
-        raise MessageError(f"unknown message type/version {kind}")
+        raise MessageError(f"unknown message type/version {str(kind)[:50]!r}/{str(version)[:20]}")
     names = {f.name for f in fields(cls)}
     if set(data) - {"type", "version"} != names:
         raise MessageError(f"{cls.type}: expected fields {sorted(names)}")
     try:
         return cls(**{name: data[name] for name in names})
-    except TypeError as exc:
+    except (TypeError, KeyError) as exc:
         raise MessageError(f"{cls.type}: {exc}") from None
 
 

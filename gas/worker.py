@@ -141,28 +141,39 @@ class Worker:
         return response.get("Messages", [])
 
     def _process(self, url: str, raw: dict) -> None:
-        """Decode, handle and record one message; never raises."""
+        """Decode, handle and record one message; never raises, always frees its slot."""
         receipt = raw["ReceiptHandle"]
         try:
-            message = decode(raw["Body"])
-            if self.accepts and not isinstance(message, self.accepts):
-                raise MessageError(f"{message.type} does not belong on {self.queue}")
-        except MessageError as exc:
-            log.error("bad message %s on %s: %s", raw.get("MessageId"), self.queue, exc)
-            self._release(receipt)
-            return self._dead_letter(url, raw, f"undecodable: {exc}")
-        attributes = raw.get("Attributes", {})
-        delivery = Delivery(
-            message, receipt, int(attributes.get("ApproximateReceiveCount", 1)),
-            int(attributes.get("SentTimestamp", 0)) / 1000,
-        )
-        with job_context(job_id_of(message)):
             try:
+                message = self._decode(raw)
+            except MessageError as exc:
+                log.error("bad message %s on %s: %s", raw.get("MessageId"), self.queue, exc)
+                return self._dead_letter(url, raw, f"undecodable: {exc}")
+            attributes = raw.get("Attributes", {})
+            delivery = Delivery(
+                message, receipt, int(attributes.get("ApproximateReceiveCount", 1)),
+                int(attributes.get("SentTimestamp", 0)) / 1000,
+            )
+            with job_context(job_id_of(message)):
                 self._handle(url, raw, delivery)
-            except Exception:  # the loop's top: log and keep going
-                log.exception("recording the outcome of message %s failed", raw.get("MessageId"))
-            finally:
-                self._release(receipt)
+        except Exception:  # the loop's top: log and keep going
+            log.exception("recording the outcome of message %s failed", raw.get("MessageId"))
+        finally:
+            # Whatever happened, the heartbeat must stop renewing this message: a slot held
+            # for ever would jam the worker (the message stays invisible, no new one is taken).
+            self._release(receipt)
+
+    def _decode(self, raw: dict) -> Message:
+        """Return the message of a delivery; MessageError when it is not one for this queue."""
+        try:
+            message = decode(raw.get("Body", ""))
+        except MessageError:
+            raise
+        except Exception as exc:  # whatever breaks the decoder makes the body poison, not a jam
+            raise MessageError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
+        if self.accepts and not isinstance(message, self.accepts):
+            raise MessageError(f"{message.type} does not belong on {self.queue}")
+        return message
 
     def _handle(self, url: str, raw: dict, delivery: Delivery) -> None:
         """Run the handler and turn its outcome into delete / delay / dead-letter."""

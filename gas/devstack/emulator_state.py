@@ -1,10 +1,13 @@
 """Save and restore the whole state of moto's in-memory backends as one pickle.
 
 moto keeps every service's data in module-level `BackendDict` objects that other modules hold
-references to. A dump pickles their contents (accounts → regions → backend objects) in one graph;
-references to the dictionaries themselves are stored by name (module, attribute), so a restore
-writes the contents back into the live dictionaries instead of replacing them. Thread locks and
-conditions cannot be pickled; they are saved as fresh, unlocked ones.
+references to. A dump pickles their contents (accounts → regions → backend objects) in one graph,
+together with the attributes some of those dictionaries carry beside their contents (S3's
+`bucket_accounts`, the registry of bucket names: without it a restored bucket is invisible to
+`create_bucket`, which then replaces it with an empty one). References to the dictionaries
+themselves are stored by name (module, attribute), so a restore writes the contents back into
+the live dictionaries instead of replacing them. Thread locks and conditions cannot be pickled;
+they are saved as fresh, unlocked ones.
 """
 
 from __future__ import annotations
@@ -26,7 +29,11 @@ from moto.core.base_backend import BackendDict
 log = logging.getLogger(__name__)
 
 STATE_FILE_NAME = "emulator-state.pickle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: BackendDict attributes saved too; 1 is still read (registry rebuilt)
+READABLE_FORMATS = (1, 2)
+# What every BackendDict has from its constructor; anything else is state of its own.
+_BASE_ATTRIBUTES = frozenset({"backend", "service_name", "_use_boto3_regions",
+                              "_additional_regions", "_id"})
 _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
 # Key objects (SNS signing, KMS, ACM) are Rust objects that pickle refuses: save them as PEM.
 _PRIVATE_KEY_TYPES = (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey,
@@ -108,15 +115,16 @@ def _backend_dict_names() -> dict[int, tuple[str, str]]:
 
 
 def dump_state() -> bytes:
-    """Pickle the contents of every BackendDict in use; call only while no request runs."""
+    """Pickle the contents and attributes of every BackendDict in use (no request running)."""
     names = _backend_dict_names()
-    contents: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+    contents: dict[tuple[str, str], dict[str, Any]] = {}
     for backend_dict in list(BackendDict._instances):
         name = names.get(id(backend_dict))
         if name is None:
             log.warning("not saving %s: no module-level name", backend_dict.service_name)
             continue
-        contents[name] = list(dict.items(backend_dict))
+        attributes = {k: v for k, v in vars(backend_dict).items() if k not in _BASE_ATTRIBUTES}
+        contents[name] = {"items": list(dict.items(backend_dict)), "attributes": attributes}
     buffer = io.BytesIO()
     pickle.dump({"moto_version": moto.__version__, "format": FORMAT_VERSION}, buffer)
     _StatePickler(buffer, names).dump(contents)
@@ -150,11 +158,14 @@ def _read_contents(path: Path) -> dict | None:
         try:
             header = pickle.load(handle)
             version = header.get("moto_version")
-            if version != moto.__version__ or header.get("format") != FORMAT_VERSION:
+            if version != moto.__version__ or header.get("format") not in READABLE_FORMATS:
                 reason = (f"written by moto {version} (format {header.get('format')}), "
                           f"this is moto {moto.__version__} (format {FORMAT_VERSION})")
             else:
-                return _StateUnpickler(handle).load()
+                contents = _StateUnpickler(handle).load()
+                if header["format"] == 1:  # contents only: the bucket registry is rebuilt
+                    contents = {k: {"items": v, "attributes": {}} for k, v in contents.items()}
+                return contents
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
             reason = f"unreadable ({error})"
     _set_aside(path, reason)
@@ -170,11 +181,25 @@ def restore_state(state_dir: Path) -> bool:
     contents = _read_contents(path)
     if contents is None:
         return False
-    for (module_name, attribute), items in contents.items():
+    for (module_name, attribute), saved in contents.items():
         live = _live_backend_dict(module_name, attribute)
         dict.clear(live)
-        dict.update(live, items)
+        dict.update(live, saved["items"])
+        for key, value in saved["attributes"].items():
+            setattr(live, key, value)
         if live not in BackendDict._instances:
             BackendDict._instances.append(live)
+    _register_restored_buckets()
     log.info("restored emulator state from %s (%d services)", path, len(contents))
     return True
+
+
+def _register_restored_buckets() -> None:
+    """Make every restored bucket known to S3's name registry (older state files lack it)."""
+    from moto.s3.models import s3_backends
+
+    registry = s3_backends.bucket_accounts
+    for account_id, regions in dict.items(s3_backends):
+        for backend in dict.values(regions):
+            for name, bucket in backend.buckets.items():
+                registry.setdefault(name, (bucket.partition, account_id))

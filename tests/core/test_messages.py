@@ -53,9 +53,16 @@ def test_sns_envelope_is_unwrapped(message):
                     "status": "COMPLETED", "complete_time": True}),
         json.dumps({"Type": "Notification", "Message": "{broken"}),
         "x" * 300_000,
+        json.dumps({"type": [0], "version": 1}),
+        json.dumps({"type": "restore_request", "version": {}}),
+        json.dumps({"type": "job_request", "version": 1.0, "job_id": JOB, "user_id": USER}),
+        "[" * 100_000 + "]" * 100_000,
+        json.dumps({"Type": "Notification", "Message": 7}),
+        json.dumps({"Type": "Notification", "Message": ["x"]}),
     ],
     ids=["empty", "text", "list", "version", "type", "missing", "extra", "path-id", "int-id",
-         "bool-time", "envelope", "huge"],
+         "bool-time", "envelope", "huge", "list-type", "dict-version", "float-version",
+         "deeply-nested", "int-envelope", "list-envelope"],
 )
 def test_bad_bodies_are_refused(body):
     with pytest.raises(MessageError):

@@ -72,7 +72,12 @@ def test_state_survives_a_clean_restart(spawn, tmp_path: Path) -> None:
     assert (state_dir / STATE_FILE_NAME).is_file()
 
     _, endpoint = start_emulator(spawn, state_dir)
-    body = aws_client("s3", endpoint).get_object(Bucket=BUCKET, Key=KEY)["Body"].read()
+    s3 = aws_client("s3", endpoint)
+    # Creating a restored bucket again (what `gas init` does at every start; idempotent in
+    # us-east-1) must find it, not replace it with an empty one.
+    s3.create_bucket(Bucket=BUCKET)
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]] == [KEY]
+    body = s3.get_object(Bucket=BUCKET, Key=KEY)["Body"].read()
     assert body == b"##fileformat=VCFv4.2\n"
     item = aws_client("dynamodb", endpoint).get_item(TableName=TABLE, Key={"job_id": {"S": "j1"}})
     assert item["Item"]["status"] == {"S": "PENDING"}

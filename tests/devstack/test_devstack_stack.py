@@ -56,9 +56,9 @@ def test_stack_provisions_and_keeps_state_across_restarts(tmp_path: Path) -> Non
     assert (data_dir / "emulator" / STATE_FILE_NAME).is_file()
     secrets = read_env_file(data_dir / "secrets.env")
 
-    # The restored state is what is checked, so skip `gas init` (it is idempotent) this time.
-    with LocalStack(data_dir, environ=BASE_ENVIRON, programs=[],
-                    provision=lambda _stack: None) as again:
+    # A restart provisions again (`gas init` at start-up, as `make run` does): that must find
+    # the restored buckets, not replace them with empty ones.
+    with LocalStack(data_dir, environ=caller, programs=[]) as again:
         s3 = aws_client("s3", again.emulator_url)
         body = s3.get_object(Bucket="gas-test-inputs", Key="u/j~a.vcf")["Body"].read()
         assert body == b"kept"

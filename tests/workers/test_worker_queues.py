@@ -62,6 +62,43 @@ def test_notify_worker_mails_once_and_dead_letters_bad_messages(deps, make_user,
     assert len(sent_mail(deps.settings, f"{user_id}@example.org")) == 1
 
 
+# Bodies that once escaped the decoder (TypeError, RecursionError) and jammed a worker for good.
+POISON = ['{"type":[0],"version":1}', "[" * 50_000 + "]" * 50_000,
+          '{"type":"restore_request","version":{}}', '{"Type":"Notification","Message":7}']
+
+
+def test_poison_of_every_shape_is_dead_lettered_and_the_worker_keeps_working(
+        deps, make_user, make_job):
+    # One handler slot: a slot that poison never gives back would leave the good message unread.
+    user_id = make_user(deps)
+    job = make_job(deps, user_id)
+    good = encode(JobResult(job_id=job["job_id"], user_id=user_id, status="COMPLETED",
+                            complete_time=job["complete_time"]))
+    poison = list(POISON)
+    sqs = aws.client("sqs", deps.settings)
+    url = aws.queue_url(deps.settings, "notify")
+    for body in (*poison, good):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    dead: list[str] = []
+
+    def settled() -> bool:
+        dead.extend(queue_bodies(deps.settings, "notify_dlq", wait=0))
+        return len(dead) == len(poison) and bool(deps.store.get(job["job_id"]).get("notified_at"))
+
+    worker = Worker(deps.settings, "notify", partial(notify.handle, deps),
+                    concurrency=1, wait_seconds=1, accepts=(JobResult,))
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    try:
+        wait_until(settled)
+        assert worker._in_hand == {}, "a slot was never released"
+    finally:
+        worker.stop()
+        thread.join(timeout=10)
+    assert sorted(dead) == sorted(poison)
+    assert len(sent_mail(deps.settings, f"{user_id}@example.org")) == 1
+
+
 @pytest.mark.parametrize("age, delay", [(0, 5), (5, 5), (40, 40), (600, 600), (4 * 3600, 900)])
 def test_thaw_polls_at_a_delay_that_grows_with_the_retrievals_age(age, delay):
     assert thaw.poll_delay(age) == delay
