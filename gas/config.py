@@ -17,6 +17,8 @@ from pathlib import Path
 ENVIRONMENTS = ("dev", "prod")
 ARCHIVE_BACKENDS = ("s3-glacier", "glacier-vault")
 MAX_SQS_DELAY_SECONDS = 900  # SQS DelaySeconds maximum
+# The local stack writes its endpoints here, under GAS_DATA_DIR; dev settings read it back.
+STACK_ENV_FILE_NAME = "stack.env"
 REQUIRED_IN_PROD = (
     "AWS_REGION", "GAS_NAME", "DATABASE_URL", "SECRET_KEY", "GLOBUS_CLIENT_ID",
     "GLOBUS_CLIENT_SECRET", "GAS_BASE_URL", "GAS_MAIL_SENDER",
@@ -112,7 +114,7 @@ def _layered(environ: Mapping[str, str]) -> dict[str, str]:
     """Merge the environment over the local stack's stack.env (dev only)."""
     values = dict(environ)
     if values.get("GAS_ENV", "dev") == "dev":
-        stack_env = Path(values.get("GAS_DATA_DIR", ".gas")) / "stack.env"
+        stack_env = Path(values.get("GAS_DATA_DIR", ".gas")) / STACK_ENV_FILE_NAME
         values = {**read_env_file(stack_env), **values}
     return values
 

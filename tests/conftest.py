@@ -46,7 +46,7 @@ def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> str:
     port = free_port()
     state_dir = tmp_path_factory.mktemp("emulator")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gas.devstack.emulator", "--host", "127.0.0.1",
+        [sys.executable, "-m", "devstack.emulator", "--host", "127.0.0.1",
          "--port", str(port), "--state-dir", str(state_dir), "--snapshot-seconds", "3600"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from gas.devstack.net import free_port, wait_until_up
+from devstack.net import free_port, wait_until_up
 
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 20.0
@@ -39,7 +39,7 @@ def start_emulator(spawn, state_dir: Path, port: int | None = None,
                    snapshot_seconds: float = 0) -> tuple[subprocess.Popen, str]:
     """Start the emulator on loopback and wait until it answers; return it and its URL."""
     port = port or free_port()
-    process = spawn("gas.devstack.emulator", "--host", "127.0.0.1", "--port", str(port),
+    process = spawn("devstack.emulator", "--host", "127.0.0.1", "--port", str(port),
                     "--state-dir", str(state_dir), "--snapshot-seconds", str(snapshot_seconds),
                     "--log-level", "DEBUG",
                     log_name="emulator.log")

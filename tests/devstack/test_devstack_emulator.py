@@ -13,7 +13,7 @@ from pathlib import Path
 import moto
 import pytest
 
-from gas.devstack.emulator_state import STATE_FILE_NAME, restore_state
+from devstack.emulator_state import STATE_FILE_NAME, restore_state
 from tests.devstack.devstack_helpers import (
     STOP_TIMEOUT_SECONDS,
     aws_client,
@@ -142,7 +142,7 @@ def write_state_of_moto(state_dir: Path, version: str) -> Path:
 
 def test_state_from_another_moto_version_is_refused(tmp_path: Path, caplog) -> None:
     path = write_state_of_moto(tmp_path / "emulator", "4.0.0")
-    with caplog.at_level(logging.ERROR, logger="gas.devstack.emulator_state"):
+    with caplog.at_level(logging.ERROR, logger="devstack.emulator_state"):
         assert restore_state(path.parent) is False
     assert f"moto 4.0.0 (format 1), this is moto {moto.__version__}" in caplog.text
     assert not path.exists()
@@ -157,7 +157,7 @@ def test_emulator_starts_empty_after_refusing_state(spawn, tmp_path: Path) -> No
 
 
 def test_emulator_refuses_a_non_loopback_host(spawn, tmp_path: Path) -> None:
-    process = spawn("gas.devstack.emulator", "--host", "0.0.0.0", "--port", "0",
+    process = spawn("devstack.emulator", "--host", "0.0.0.0", "--port", "0",
                     "--state-dir", str(tmp_path / "emulator"), log_name="emulator.log")
     assert process.wait(timeout=STOP_TIMEOUT_SECONDS) == 2
     assert "refusing to listen on '0.0.0.0'" in (tmp_path / "emulator.log").read_text()

@@ -10,7 +10,7 @@ import globus_sdk
 import pytest
 import requests
 
-from gas.devstack.net import free_port, wait_until_up
+from devstack.net import free_port, wait_until_up
 from gas.identity import identity_id_for_email
 from tests.devstack.devstack_helpers import START_TIMEOUT_SECONDS, STOP_TIMEOUT_SECONDS
 
@@ -22,7 +22,7 @@ SCOPES = "openid email profile"
 
 def start_idp(spawn, idp_env: dict, state_dir: Path, port: int):
     """Start the provider and wait until its discovery document answers."""
-    process = spawn("gas.devstack.idp", "--host", "127.0.0.1", "--port", str(port),
+    process = spawn("devstack.idp", "--host", "127.0.0.1", "--port", str(port),
                     "--state-dir", str(state_dir), env=idp_env, log_name="idp.log")
     wait_until_up(f"http://127.0.0.1:{port}/.well-known/openid-configuration",
                   timeout=START_TIMEOUT_SECONDS)
@@ -156,7 +156,7 @@ def test_logout_page_links_back(idp) -> None:
 )
 def test_refuses_to_start_outside_loopback_dev(spawn, idp_env, tmp_path, host, gas_env,
                                                message) -> None:
-    process = spawn("gas.devstack.idp", "--host", host, "--port", "0", "--state-dir",
+    process = spawn("devstack.idp", "--host", host, "--port", "0", "--state-dir",
                     str(tmp_path / "idp"), env={**idp_env, "GAS_ENV": gas_env},
                     log_name="idp.log")
     assert process.wait(timeout=STOP_TIMEOUT_SECONDS) == 2

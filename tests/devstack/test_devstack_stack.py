@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from devstack.emulator_state import STATE_FILE_NAME
+from devstack.net import free_port, wait_until_up
+from devstack.stack import LocalStack, module_exists
 from gas.config import read_env_file
-from gas.devstack.emulator_state import STATE_FILE_NAME
-from gas.devstack.net import free_port, wait_until_up
-from gas.devstack.stack import LocalStack, module_exists
 from tests.devstack.devstack_helpers import (
     STOP_TIMEOUT_SECONDS,
     aws_client,
@@ -71,7 +71,7 @@ def test_make_run_path_prints_the_url_and_stops_on_ctrl_c(spawn, tmp_path: Path)
     ports = {"PORT": free_port(), "GAS_EMULATOR_PORT": free_port(), "GAS_IDP_PORT": free_port()}
     env = {"GAS_DATA_DIR": str(data_dir), "GAS_STACK_PROGRAMS": "none",
            **{key: str(value) for key, value in ports.items()}}
-    process = spawn("gas.devstack", env=env, log_name="stack.out")
+    process = spawn("devstack", env=env, log_name="stack.out")
     log = tmp_path / "stack.out"
     wait_for(lambda: "Mail sent by GAS" in log.read_text(), 60, "the stack to start")
     emulator = f"http://127.0.0.1:{ports['GAS_EMULATOR_PORT']}"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gas.devstack.supervisor import Program, Supervisor
+from devstack.supervisor import Program, Supervisor
 from tests.devstack.devstack_helpers import STOP_TIMEOUT_SECONDS, process_alive, wait_for
 
 pytestmark = pytest.mark.integration
@@ -58,7 +58,7 @@ def pid_of(folder: Path, name: str) -> int:
 def test_restarts_a_killed_child_and_stops_all_on_sigterm(spawn, child_script, tmp_path) -> None:
     folder = child_script.parent
     specs = [f"{name}={shlex.join(child(name, child_script).argv)}" for name in ("alpha", "beta")]
-    supervisor = spawn("gas.devstack.supervisor", "--stop-timeout", "5", *specs,
+    supervisor = spawn("devstack.supervisor", "--stop-timeout", "5", *specs,
                        log_name="supervisor.log")
     wait_for(lambda: pid_of(folder, "alpha") and pid_of(folder, "beta"), 15, "both children")
     first = pid_of(folder, "alpha")
@@ -82,7 +82,7 @@ def test_restarts_a_killed_child_and_stops_all_on_sigterm(spawn, child_script, t
 def test_gives_up_after_repeated_fast_crashes(caplog) -> None:
     supervisor = Supervisor(out=io.StringIO(), max_fast_crashes=3, backoff_seconds=0.05)
     crashing = Program("crasher", [sys.executable, "-c", "raise SystemExit(3)"])
-    with caplog.at_level(logging.WARNING, logger="gas.devstack.supervisor"):
+    with caplog.at_level(logging.WARNING, logger="devstack.supervisor"):
         supervisor.add(crashing)
         supervisor.start()
         wait_for(lambda: supervisor.given_up() == ["crasher"], 20, "the supervisor to give up")

@@ -49,7 +49,7 @@ class ServedApp:
 @pytest.fixture
 def idp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The development identity provider on loopback; globus-sdk is pointed at it."""
-    from gas.devstack.idp import create_app as create_idp
+    from devstack.idp import create_app as create_idp
 
     served = ServedApp(create_idp(tmp_path / "idp", CLIENT_ID, CLIENT_SECRET))
     monkeypatch.setenv("GLOBUS_SDK_SERVICE_URL_AUTH", served.url + "/")

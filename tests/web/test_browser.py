@@ -36,14 +36,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     data = Path(os.environ.get("GAS_ANNOTATION_DATA", REPO / ".cache" / "annotation-data"))
     if not (data / "manifest.json").is_file():
         pytest.skip(f"no annotation bundle at {data}: run `python -m ann build-data` first")
-    stack_module = pytest.importorskip("gas.devstack.stack", reason="the local stack is missing")
+    stack_module = pytest.importorskip("devstack.stack", reason="the local stack is missing")
     environ = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
     environ |= {"GAS_NAME": f"web{uuid.uuid4().hex[:8]}", "GAS_ANNOTATION_DATA": str(data),
                 "GUNICORN_WORKERS": "1"}
     with stack_module.LocalStack(tmp_path_factory.mktemp("stack"), environ=environ,
                                  programs=["web", "annotator"],
                                  stop_timeout=STOP_TIMEOUT_SECONDS) as running:
-        from gas.devstack.net import wait_until_up
+        from devstack.net import wait_until_up
 
         wait_until_up(running.web_url + "/", timeout=60)
         yield running

@@ -55,7 +55,7 @@ def wait_for(what: str, probe, timeout: float = STEP_TIMEOUT_SECONDS):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_archive_and_restore_cycle(backend, annotation_data, tmp_path, monkeypatch):
-    stack_module = pytest.importorskip("gas.devstack.stack", reason="the local stack is missing")
+    stack_module = pytest.importorskip("devstack.stack", reason="the local stack is missing")
     environ = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
     environ |= {"GAS_NAME": f"cycle{uuid.uuid4().hex[:8]}", "GAS_ARCHIVE_BACKEND": backend,
                 "FREE_USER_DATA_RETENTION": str(WINDOW_SECONDS),

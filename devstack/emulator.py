@@ -1,6 +1,6 @@
 """The local stack's AWS emulator: moto server on loopback, its state kept in a directory.
 
-    python -m gas.devstack.emulator --host 127.0.0.1 --port 5010 --state-dir .gas/emulator
+    python -m devstack.emulator --host 127.0.0.1 --port 5010 --state-dir .gas/emulator
 
 At start the state saved in the directory is loaded (one pickle of every moto service; a pickle
 written by another moto version is refused and set aside). On SIGTERM/SIGINT the server stops
@@ -35,12 +35,12 @@ from moto.moto_server.werkzeug_app import (
 from moto.sqs.models import Queue
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from gas.devstack.emulator_state import dump_state, restore_state, write_state
-from gas.devstack.mailbox import with_mailbox
-from gas.devstack.net import require_loopback
-from gas.devstack.request_gate import RequestGate
+from devstack.emulator_state import dump_state, restore_state, write_state
+from devstack.mailbox import with_mailbox
+from devstack.net import require_loopback
+from devstack.request_gate import RequestGate
 
-log = logging.getLogger("gas.devstack.emulator")
+log = logging.getLogger("devstack.emulator")
 
 DEFAULT_SNAPSHOT_SECONDS = 30.0
 # What pickling an unexpected moto object or writing the file can raise.

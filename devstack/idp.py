@@ -1,7 +1,7 @@
 """Development identity provider speaking Globus Auth's OAuth2/OIDC endpoints, on loopback.
 
     GLOBUS_CLIENT_ID=... GLOBUS_CLIENT_SECRET=... \\
-        python -m gas.devstack.idp --host 127.0.0.1 --port 5020 --state-dir .gas/idp
+        python -m devstack.idp --host 127.0.0.1 --port 5020 --state-dir .gas/idp
 
 Sign-in is a form asking for an e-mail address (name and institution optional); the identity id
 (`sub`) is a stable uuid5 of the e-mail (`gas.identity.identity_id_for_email`). Point globus-sdk at
@@ -55,12 +55,12 @@ from flask import (
 )
 from werkzeug.serving import make_server
 
-from gas.devstack.idp_pages import AUTHORIZE_PAGE, ERROR_PAGE, LOGOUT_PAGE
-from gas.devstack.idp_provider import IDENTITY_PROVIDER_NAME, Provider, issuer
-from gas.devstack.net import is_loopback, require_loopback
+from devstack.idp_pages import AUTHORIZE_PAGE, ERROR_PAGE, LOGOUT_PAGE
+from devstack.idp_provider import IDENTITY_PROVIDER_NAME, Provider, issuer
+from devstack.net import is_loopback, require_loopback
 from gas.identity import identity_id_for_email
 
-log = logging.getLogger("gas.devstack.idp")
+log = logging.getLogger("devstack.idp")
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 bp = Blueprint("idp", __name__)

@@ -16,7 +16,6 @@ from pathlib import Path
 from gas.config import read_env_file
 
 SECRETS_FILE_NAME = "secrets.env"
-STACK_ENV_FILE_NAME = "stack.env"
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORTS = {"PORT": 5000, "GAS_EMULATOR_PORT": 5010, "GAS_IDP_PORT": 5020}
 # Settings the caller's environment may override (same name), with their local defaults.

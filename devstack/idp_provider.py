@@ -8,7 +8,7 @@ from pathlib import Path
 import jwt
 from flask import Response, abort, jsonify, request
 
-from gas.devstack.idp_store import (
+from devstack.idp_store import (
     ACCESS_TOKEN_LIFETIME_SECONDS,
     TokenStore,
     key_id,

@@ -1,4 +1,4 @@
-"""`python -m gas.devstack`: run the whole local stack in the foreground (what `make run` calls).
+"""`python -m devstack`: run the whole local stack in the foreground (what `make run` calls).
 
 Ctrl-C (or SIGTERM) stops every program, the emulator last so it saves its state; a second
 Ctrl-C kills what is still running. Besides the settings in stack.env: GAS_STACK_PROGRAMS
@@ -17,11 +17,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import FrameType
 
-from gas.devstack.net import wait_until_up
-from gas.devstack.stack import STARTUP_TIMEOUT_SECONDS, WEB_MODULE, LocalStack
-from gas.devstack.stack_env import resolve_ports
+from devstack.net import wait_until_up
+from devstack.stack import STARTUP_TIMEOUT_SECONDS, WEB_MODULE, LocalStack
+from devstack.stack_env import resolve_ports
 
-log = logging.getLogger("gas.devstack")
+log = logging.getLogger("devstack")
 
 
 def from_environment(environ: Mapping[str, str] | None = None) -> LocalStack:

@@ -1,6 +1,6 @@
 """Run named commands as separate OS processes, restart those that die, stop them all cleanly.
 
-    python -m gas.devstack.supervisor 'web=python -m flask run' 'worker=python -m ann.annotator'
+    python -m devstack.supervisor 'web=python -m flask run' 'worker=python -m ann.annotator'
 
 Each child runs in its own session (so its own process group): Ctrl-C in the terminal reaches
 only the supervisor, which then sends SIGTERM to every group (workers finish the job in hand),
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import TextIO
 
-log = logging.getLogger("gas.devstack.supervisor")
+log = logging.getLogger("devstack.supervisor")
 POLL_SECONDS = 0.1
 # Longer than an SQS long poll (20 s maximum), so an idle worker can notice the stop and exit.
 DEFAULT_STOP_TIMEOUT_SECONDS = 25.0

@@ -1,6 +1,6 @@
 """The embedded local stack (`make run`): emulator, identity provider, web and workers, supervised.
 
-    python -m gas.devstack        # Ctrl-C stops everything; the emulator saves its state last
+    python -m devstack        # Ctrl-C stops everything; the emulator saves its state last
 
 Settings come from the environment: GAS_DATA_DIR (.gas), PORT (5000), GAS_EMULATOR_PORT (5010),
 GAS_IDP_PORT (5020) and every setting in stack.env under its own name. Web and worker programs
@@ -21,21 +21,21 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from gas.devstack.net import free_port, wait_until_up
-from gas.devstack.stack_env import (
+from devstack.net import free_port, wait_until_up
+from devstack.stack_env import (
     LOOPBACK,
-    STACK_ENV_FILE_NAME,
     StackPorts,
     child_environment,
     stack_env,
     write_env_file,
 )
-from gas.devstack.supervisor import DEFAULT_STOP_TIMEOUT_SECONDS, Program, Supervisor
+from devstack.supervisor import DEFAULT_STOP_TIMEOUT_SECONDS, Program, Supervisor
+from gas.config import STACK_ENV_FILE_NAME
 from gas.mailer import MAIL_PATH
 
-log = logging.getLogger("gas.devstack")
+log = logging.getLogger("devstack")
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 WEB_COMMAND = ("-m", "gunicorn", "-c", "web/gunicorn.conf.py", "web.wsgi:app",
                "-b", f"{LOOPBACK}:{{port}}")
 WEB_MODULE = "web.wsgi"
@@ -137,10 +137,10 @@ class LocalStack:
     def infrastructure(self) -> list[Program]:
         """The emulator and the identity provider (stopped after everything else)."""
         emulator = self._python(
-            "-m", "gas.devstack.emulator", "--host", LOOPBACK, "--port", str(self.ports.emulator),
+            "-m", "devstack.emulator", "--host", LOOPBACK, "--port", str(self.ports.emulator),
             "--state-dir", str(self.data_dir / "emulator"),
             "--snapshot-seconds", str(self.snapshot_seconds))
-        idp = self._python("-m", "gas.devstack.idp", "--host", LOOPBACK,
+        idp = self._python("-m", "devstack.idp", "--host", LOOPBACK,
                            "--port", str(self.ports.idp), "--state-dir", str(self.data_dir / "idp"))
         return [self._program("emulator", emulator, stop_last=True),
                 self._program("idp", idp, stop_last=True)]
@@ -211,7 +211,7 @@ class LocalStack:
             self._lock_data_dir()
             self._check_ports_free()
             write_env_file(self.data_dir / STACK_ENV_FILE_NAME, self.env,
-                           "how to reach the running local stack (written by gas.devstack)")
+                           "how to reach the running local stack (written by devstack)")
             self.supervisor.start()
             for program in self.infrastructure():
                 self.supervisor.add(program)
