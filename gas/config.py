@@ -17,6 +17,7 @@ from pathlib import Path
 ENVIRONMENTS = ("dev", "prod")
 ARCHIVE_BACKENDS = ("s3-glacier", "glacier-vault")
 MAX_SQS_DELAY_SECONDS = 900  # SQS DelaySeconds maximum
+MAX_TRUSTED_PROXIES = 10  # more forwarded hops than this is a misconfiguration, not a topology
 # The local stack writes its endpoints here, under GAS_DATA_DIR; dev settings read it back.
 STACK_ENV_FILE_NAME = "stack.env"
 REQUIRED_IN_PROD = (
@@ -62,6 +63,8 @@ class Settings:
     annotator_time_limit: int
     annotator_lease_seconds: int
     max_receives: int
+    # Proxies in front whose X-Forwarded-* headers are trusted (0: none; behind an ALB: 1).
+    trusted_proxies: int
 
     @property
     def is_dev(self) -> bool:
@@ -137,7 +140,7 @@ def _int(values: Mapping[str, str], key: str, default: int, low: int, high: int)
     try:
         number = int(raw)
     except ValueError:
-        raise ConfigError(f"{key}={raw!r} is not an integer") from None
+        raise ConfigError(f"{key}={raw!r} is not an integer in [{low}, {high}]") from None
     if not low <= number <= high:
         raise ConfigError(f"{key}={number} is out of range [{low}, {high}]")
     return number
@@ -196,4 +199,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         # A dead annotator's job is taken over within this many seconds.
         annotator_lease_seconds=_int(values, "GAS_ANNOTATOR_LEASE_SECONDS", 60, 3, 3600),
         max_receives=_int(values, "GAS_MAX_RECEIVES", 3, 1, 1000),
+        trusted_proxies=_int(values, "GAS_TRUSTED_PROXIES", 0, 0, MAX_TRUSTED_PROXIES),
     )

@@ -26,6 +26,11 @@ MAX_PAGE_SIZE = 100
 MAX_REASON_CHARS = 2000
 
 _NAME_RE = re.compile(r"#(\w+)")
+
+
+class InvalidPageToken(ValueError):
+    """A page token GAS did not issue to this user (garbled, forged or another user's)."""
+
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -80,7 +85,10 @@ class JobStore:
     def list_for_user(
         self, user_id: str, limit: int = 20, page_token: str | None = None
     ) -> tuple[list[dict], str | None]:
-        """Return one page of the user's jobs, newest first, and the token of the next page."""
+        """Return one page of the user's jobs, newest first, and the token of the next page.
+
+        InvalidPageToken for a token this store did not issue to this user.
+        """
         params: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": USER_INDEX,
@@ -319,20 +327,31 @@ def _encode_page_token(last_key: dict | None) -> str | None:
 
 
 def _decode_page_token(token: str | None, user_id: str) -> dict | None:
-    """Decode a page token; a token that is malformed or not this user's is ignored."""
+    """The start key a page token names; InvalidPageToken unless GAS made it for this user."""
     if not token:
         return None
     try:
         key = json.loads(base64.urlsafe_b64decode(token.encode()))
-    except (binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
-        return None
-    valid = (
-        isinstance(key, dict)
-        and set(key) == {"job_id", "user_id", "submit_time"}
-        and key["user_id"] == {"S": user_id}
-        and is_job_id(key["job_id"].get("S", "") if isinstance(key["job_id"], dict) else "")
+    except (binascii.Error, ValueError, RecursionError):  # JSON and Unicode errors included
+        raise InvalidPageToken(token) from None
+    if not _is_start_key(key, user_id):
+        raise InvalidPageToken(token)
+    return key
+
+
+def _is_start_key(key: object, user_id: str) -> bool:
+    """Exactly the shape _encode_page_token writes: DynamoDB refuses other types with an error."""
+    if not (isinstance(key, dict) and set(key) == {"job_id", "user_id", "submit_time"}):
+        return False
+    job_id, submit_time = key["job_id"], key["submit_time"]
+    return (
+        key["user_id"] == {"S": user_id}
+        and isinstance(job_id, dict) and set(job_id) == {"S"} and isinstance(job_id["S"], str)
+        and is_job_id(job_id["S"])
+        and isinstance(submit_time, dict) and set(submit_time) == {"N"}
+        and isinstance(submit_time["N"], str) and re.fullmatch(r"[0-9]{1,20}", submit_time["N"])
+        is not None
     )
-    return key if valid else None
 
 
 def public_view(job: dict) -> dict:

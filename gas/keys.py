@@ -11,6 +11,9 @@ _JOB_ID_RE = re.compile(rf"^{_UUID}$")
 # What an input file name may keep in a key; everything else becomes "_".
 _UNSAFE_CHARS_RE = re.compile(r"[^A-Za-z0-9._-]")
 _DISPLAY_NAME_RE = re.compile(r"^[^/\\\x00-\x1f\x7f]{1,255}$")
+# What a downloaded file's name may keep (a quoted Content-Disposition filename); "~" included:
+# it is common in file names and safe there.
+_DOWNLOAD_UNSAFE_CHARS_RE = re.compile(r"[^A-Za-z0-9._~-]")
 MAX_FILE_NAME_CHARS = 100
 MAX_KEY_BYTES = 1024  # S3 object key limit
 
@@ -34,6 +37,14 @@ def safe_file_name(file_name: str) -> str:
     base = file_name.replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = _UNSAFE_CHARS_RE.sub("_", base).lstrip(".")[-MAX_FILE_NAME_CHARS:]
     return cleaned or "input.vcf"
+
+
+def download_name(key: str) -> str:
+    """The name a stored object is offered under: all of the key after its job id's "~"."""
+    tail = key.rsplit("/", 1)[-1]
+    name = tail.partition("~")[2] or tail  # the first "~" ends the job id; the name may hold more
+    cleaned = _DOWNLOAD_UNSAFE_CHARS_RE.sub("_", name).lstrip(".")[-MAX_FILE_NAME_CHARS:]
+    return cleaned or "download"
 
 
 def user_prefix(prefix: str, user_id: str) -> str:

@@ -19,6 +19,7 @@ from gas.messages import JobRequest, publish
 log = logging.getLogger(__name__)
 UPLOAD_FORM_EXPIRES_SECONDS = 600
 SSE = "AES256"
+NOT_UPLOADED = "no uploaded file was found for this job"
 
 
 class SubmissionError(ValueError):
@@ -49,7 +50,7 @@ def _object_size(settings: Settings, key: str) -> int:
         head = aws.client("s3", settings).head_object(Bucket=settings.inputs_bucket, Key=key)
     except ClientError as exc:
         if exc.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
-            raise SubmissionError("no uploaded file was found for this job") from None
+            raise SubmissionError(NOT_UPLOADED) from None
         raise
     return head["ContentLength"]
 
@@ -64,21 +65,38 @@ def _check_size(size: int, max_bytes: int) -> None:
         )
 
 
+def _discard(settings: Settings, user_id: str, key: str) -> None:
+    """Delete a refused upload: nothing may stay behind. Only a key directly under the user's
+    own prefix is deleted (as the upload form makes them): never another user's object."""
+    head = keys.user_prefix(settings.key_prefix, user_id)
+    if key.startswith(head) and "/" not in key[len(head):] and "\\" not in key \
+            and len(key.encode()) <= keys.MAX_KEY_BYTES:
+        aws.client("s3", settings).delete_object(Bucket=settings.inputs_bucket, Key=key)
+
+
 def submit_job(
     settings: Settings, *, user_id: str, key: str, max_bytes: int, store: JobStore | None = None
 ) -> dict:
     """Create the job for an uploaded key and request its annotation; safe to call twice."""
-    parsed = keys.parse_input_key(settings.key_prefix, user_id, key)  # ForgedKeyError if forged
+    try:
+        parsed = keys.parse_input_key(settings.key_prefix, user_id, key)
+    except keys.ForgedKeyError:
+        _discard(settings, user_id, key)  # e.g. a name too long to be shown: still not kept
+        raise
     store = store or JobStore(settings)
     existing = store.get(parsed.job_id)
+    if existing and existing.get("user_id") == user_id:
+        return _resubmit(settings, existing)
     if existing:
-        return _resubmit(settings, store, existing, user_id)
+        # Another user's job id: answered exactly as a job id with no upload, so that the
+        # answer never tells whether someone else's job exists.
+        _discard(settings, user_id, key)
+        raise SubmissionError(NOT_UPLOADED)
     size = _object_size(settings, key)
     try:
         _check_size(size, max_bytes)
     except SubmissionError:
-        # Nothing may stay behind from a refused upload.
-        aws.client("s3", settings).delete_object(Bucket=settings.inputs_bucket, Key=key)
+        _discard(settings, user_id, key)
         raise
     job = {
         "job_id": parsed.job_id, "user_id": user_id, "input_file_name": parsed.file_name,
@@ -87,18 +105,19 @@ def submit_job(
         "submit_time": int(time.time()), "progress": 0,
     }
     if not store.create(job):  # a concurrent submit of the same upload won the race
-        return _resubmit(settings, store, store.get(parsed.job_id) or {}, user_id)
+        winner = store.get(parsed.job_id) or {}
+        if winner.get("user_id") != user_id:
+            raise SubmissionError(NOT_UPLOADED)
+        return _resubmit(settings, winner)
     publish(settings, JobRequest(job_id=parsed.job_id, user_id=user_id))
     log.info("job %s submitted by %s (%d bytes)", parsed.job_id, user_id, size)
     return store.get(parsed.job_id) or job
 
 
-def _resubmit(settings: Settings, store: JobStore, job: dict, user_id: str) -> dict:
-    """A repeated submit returns the job; a still-PENDING job's request is published again."""
-    if job.get("user_id") != user_id:
-        raise keys.ForgedKeyError("the upload key is not one GAS issued")
+def _resubmit(settings: Settings, job: dict) -> dict:
+    """A repeated submit returns the user's job; a still-PENDING job's request is sent again."""
     if job.get("job_status") == PENDING:
-        publish(settings, JobRequest(job_id=job["job_id"], user_id=user_id))
+        publish(settings, JobRequest(job_id=job["job_id"], user_id=job["user_id"]))
     return job
 
 

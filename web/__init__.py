@@ -36,12 +36,16 @@ def configure(app: Flask, settings: Settings, overrides: dict[str, Any]) -> None
 
 
 def register_extensions(app: Flask) -> None:
-    """Bootstrap, CSRF, the accounts database, security headers and proxy trust."""
+    """Bootstrap, CSRF, the accounts database, sessions in it, security headers, proxy trust."""
     from gas.accounts import Accounts
+    from gas.web_sessions import SessionStore
     from web.extensions import bootstrap, csrf
+    from web.json_provider import BoundedJSONProvider
     from web.security import install_security
+    from web.sessions import DatabaseSessionInterface
     from web.templating import install_filters
 
+    app.json = BoundedJSONProvider(app)
     bootstrap.init_app(app)
     install_filters(app)
     csrf.init_app(app)
@@ -49,14 +53,15 @@ def register_extensions(app: Flask) -> None:
     if app.config["GAS_MIGRATE"]:
         accounts.migrate()
     app.extensions["gas_accounts"] = accounts
+    app.session_interface = DatabaseSessionInterface(SessionStore(accounts))
     install_security(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area."""
-    from web import annotations, api, auth, home, profile, subscribe
+    from web import annotations, api, auth, home, profile, subscribe, tokens
 
-    for module in (home, auth, profile, annotations, api, subscribe):
+    for module in (home, auth, profile, tokens, annotations, api, subscribe):
         app.register_blueprint(module.bp)
 
 

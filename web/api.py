@@ -1,54 +1,23 @@
-"""JSON API v1: list, show and submit jobs (session cookie or `Authorization: Bearer`)."""
+"""JSON API v1: list, show and submit jobs (session cookie or `Authorization: Bearer`, decided
+in `web.bearer`)."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, current_app, g, jsonify, request, session
-from flask_wtf.csrf import CSRFError, validate_csrf
-from wtforms.validators import ValidationError
+from flask import Blueprint, abort, g, jsonify, request
 
 from gas.keys import ForgedKeyError
 from gas.submit import SubmissionError, submit_job
 from web import services
 from web.auth import current_profile, login_required
 from web.extensions import csrf
-from web.globus_auth import Identity, Introspector
 from web.jobviews import api_view, get_job_or_404
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)  # bearer-token clients have no CSRF token; session POSTs are checked below
+csrf.exempt(bp)  # bearer-token clients have no CSRF token; web.bearer checks session POSTs
 API_PAGE_SIZE = 100
-
-
-def _introspector() -> Introspector:
-    """One introspection cache per app."""
-    if "gas_introspector" not in current_app.extensions:
-        current_app.extensions["gas_introspector"] = Introspector(services.settings())
-    return current_app.extensions["gas_introspector"]
-
-
-def _bearer_token() -> str | None:
-    """The token of an `Authorization: Bearer` header."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return (token.strip() or None) if scheme.lower() == "bearer" else None
-
-
-@bp.before_request
-def authenticate() -> None:
-    """A bearer token, when sent, decides who the caller is (it must be active)."""
-    token = _bearer_token()
-    if token is not None:
-        identity: Identity | None = _introspector().identity(token)
-        if identity is None:
-            abort(401, "The bearer token is not active.")
-        g.user = identity
-    elif request.method not in ("GET", "HEAD", "OPTIONS") and session.get("user"):
-        try:  # a browser session must prove the request came from our pages
-            validate_csrf(request.headers.get("X-CSRFToken"))
-        except ValidationError as exc:
-            raise CSRFError(str(exc)) from None
 
 
 @bp.get("/jobs")

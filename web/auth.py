@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import secrets
 from collections.abc import Callable
 
@@ -11,18 +12,34 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from gas.accounts import Profile
 from web import services
+from web.bearer import authenticate_api
 from web.forms import ConfirmForm
 from web.globus_auth import Identity, SignInError, authorize_url, exchange_code, logout_url, revoke
+from web.sessions import renew_session
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
+API_PREFIX = "/api/"
+MAX_NEXT_CHARS = 2000
+# A path on this site, in characters a URL carries as they are: no control characters or spaces
+# (browsers drop tab, CR and LF, so "/\t/evil.example" became "//evil.example"), no backslash,
+# not "//" (another host). Anything else is refused rather than repaired.
+_SAFE_NEXT_RE = re.compile(r"^/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$")
 
 
 @bp.before_app_request
 def load_user() -> None:
-    """Take the signed-in identity from the session (the API may set it from a bearer token)."""
+    """Who is asking: the session's user with their current profile, or a bearer token's."""
     user = session.get("user")
-    g.user = Identity(**user) if user else None
+    g.user, g.profile = None, None
+    if user:
+        profile = services.accounts().get(user["identity_id"])
+        g.profile = profile
+        # The profile, not the sign-in, names the user: an edit shows on every page at once.
+        g.user = Identity(user["identity_id"], (profile.name if profile else None) or user["name"],
+                          (profile.email if profile else None) or user["email"])
+    if request.path.startswith(API_PREFIX):
+        authenticate_api()
 
 
 def login_required(view: Callable) -> Callable:
@@ -41,7 +58,7 @@ def login_required(view: Callable) -> Callable:
 
 def current_profile() -> Profile:
     """The signed-in user's profile, created if the accounts database has none yet."""
-    profile = services.accounts().get(g.user.identity_id)
+    profile = g.get("profile") or services.accounts().get(g.user.identity_id)
     if profile is None:
         profile = services.accounts().upsert_from_login(
             g.user.identity_id, name=g.user.name, email=g.user.email
@@ -51,7 +68,7 @@ def current_profile() -> Profile:
 
 def _safe_next(target: str | None) -> str | None:
     """Only same-site paths may be returned to after sign-in (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    if target and len(target) <= MAX_NEXT_CHARS and _SAFE_NEXT_RE.match(target):
         return target
     return None
 
@@ -89,7 +106,8 @@ def callback():
         log.warning("sign-in failed: %s", exc)
         abort(400, str(exc))
     next_page = session.pop("next", None)
-    session.clear()  # a new session for the signed-in user
+    session.clear()
+    renew_session(session)  # a new id for the signed-in user: a planted cookie stays anonymous
     session["user"] = {"identity_id": identity.identity_id, "name": identity.name,
                        "email": identity.email}
     session["tokens"] = tokens
@@ -112,6 +130,7 @@ def logout():
         return render_template("logout.html", form=form)
     tokens = session.get("tokens", [])
     session.clear()
+    renew_session(session)  # the row is deleted: the old cookie signs nobody in, anywhere
     if tokens:
         revoke(services.settings(), tokens)
     return redirect(logout_url(url_for("home.index", _external=True)))

@@ -8,6 +8,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from gas.jobs import InvalidPageToken
+
 log = logging.getLogger(__name__)
 
 TITLES = {
@@ -36,6 +38,11 @@ def handle_csrf_error(exc: CSRFError):
     return render_error(400, message)
 
 
+def handle_invalid_page_token(exc: InvalidPageToken):
+    """A `?page=` link GAS did not make for this user (edited, truncated, or someone else's)."""
+    return render_error(400, "This page link is not valid. Start again from the first page.")
+
+
 def handle_unexpected(exc: Exception):
     """Log the traceback; show the user a plain 500 page, never the traceback."""
     if isinstance(exc, HTTPException):
@@ -47,5 +54,6 @@ def handle_unexpected(exc: Exception):
 def install_error_handlers(app: Flask) -> None:
     """Register the handlers on the app."""
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(InvalidPageToken, handle_invalid_page_token)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

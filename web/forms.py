@@ -25,3 +25,10 @@ class ProfileForm(FlaskForm):
     )
     institution = StringField("Institution", validators=[DataRequired(), Length(max=255)])
     submit = SubmitField("Save profile")
+
+
+class TokenForm(FlaskForm):
+    """Name a new personal API token (what the script using it is for)."""
+
+    name = StringField("Token name", validators=[DataRequired(), Length(max=64)])
+    submit = SubmitField("Create token")

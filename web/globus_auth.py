@@ -20,8 +20,8 @@ from gas.config import Settings
 
 SCOPES = "openid profile email"
 AUTH_RESOURCE_SERVER = "auth.globus.org"
-INTROSPECTION_CACHE_SECONDS = 60  # a revoked token may work this long on the API
-INTROSPECTION_CACHE_MAX = 1000
+REFUSED_CACHE_SECONDS = 60  # inactive tokens are remembered this long (they stay inactive)
+REFUSED_CACHE_MAX = 1000
 
 
 class SignInError(Exception):
@@ -90,11 +90,13 @@ def logout_url(return_to: str) -> str:
 
 
 class Introspector:
-    """Bearer-token introspection with a short cache (each call is a round trip to Globus)."""
+    """Bearer-token introspection. Active answers are never cached, so a token revoked at Globus
+    fails on its next request; only refusals are remembered (a dead token never comes back), so
+    a flood of made-up tokens does not become a flood of calls to Globus."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._cache: dict[str, tuple[float, Identity | None]] = {}
+        self._refused: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def identity(self, token: str) -> Identity | None:
@@ -102,19 +104,22 @@ class Introspector:
         digest = hashlib.sha256(token.encode()).hexdigest()  # never keep raw tokens around
         now = time.monotonic()
         with self._lock:
-            cached = self._cache.get(digest)
-        if cached and cached[0] > now:
-            return cached[1]
+            if self._refused.get(digest, 0.0) > now:
+                return None
         found = self._introspect(token)
-        with self._lock:
-            if len(self._cache) >= INTROSPECTION_CACHE_MAX:
-                self._cache.clear()
-            self._cache[digest] = (now + INTROSPECTION_CACHE_SECONDS, found)
+        if found is None:
+            with self._lock:
+                if len(self._refused) >= REFUSED_CACHE_MAX:
+                    self._refused.clear()
+                self._refused[digest] = now + REFUSED_CACHE_SECONDS
         return found
 
     def _introspect(self, token: str) -> Identity | None:
-        """Ask the provider about one token."""
-        data = auth_client(self._settings).oauth2_token_introspect(token)
+        """Ask the provider about one token; SignInError when it cannot be asked."""
+        try:
+            data = auth_client(self._settings).oauth2_token_introspect(token)
+        except (globus_sdk.GlobusAPIError, globus_sdk.NetworkError) as exc:
+            raise SignInError(f"token introspection failed ({exc.__class__.__name__})") from exc
         if not data.get("active") or not data.get("sub"):
             return None
         ours = self._settings.globus_client_id

@@ -56,7 +56,7 @@ def log_available(job: dict) -> bool:
 
 def download_name(key: str) -> str:
     """The file name offered to the browser: the key's tail after the job id (already safe)."""
-    return keys.safe_file_name(key.rsplit("~", 1)[-1])
+    return keys.download_name(key)
 
 
 def presigned_get(settings: Settings, bucket: str, key: str, inline: bool = False) -> str:

@@ -21,7 +21,7 @@ def test_migrate_creates_profiles_and_is_idempotent(accounts: Accounts) -> None:
     assert columns == {"identity_id", "name", "email", "institution", "role", "created", "updated"}
     with accounts.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
-            "0001_profiles"
+            "0002_sessions_tokens"
         )
 
 

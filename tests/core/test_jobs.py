@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from gas.jobs import COMPLETED, FAILED, PENDING, RUNNING, JobStore, public_view
+from gas.jobs import COMPLETED, FAILED, PENDING, RUNNING, InvalidPageToken, JobStore, public_view
 from gas.keys import new_job_id
 
 USER = "6c5e1f7a-3b2d-4e8f-9a0b-1c2d3e4f5a6b"
@@ -84,11 +84,25 @@ def test_list_is_newest_first_and_paginates(store):
     assert len(store.all_for_user(USER)) == 5
 
 
-@pytest.mark.parametrize("token", ["garbage", "eyJhIjogMX0=", ""])
-def test_bad_page_token_starts_from_the_top(store, token):
+def test_no_page_token_starts_from_the_top(store):
     make_job(store)
-    page, _ = store.list_for_user(USER, limit=10, page_token=token)
+    page, _ = store.list_for_user(USER, limit=10, page_token="")
     assert len(page) == 1
+
+
+@pytest.mark.parametrize("token", ["garbage", "eyJhIjogMX0=", "W10=", "e30=", "bnVsbA=="])
+def test_bad_page_token_is_refused(store, token):
+    make_job(store)
+    with pytest.raises(InvalidPageToken):
+        store.list_for_user(USER, limit=10, page_token=token)
+
+
+def test_another_users_page_token_is_refused(store):
+    for _ in range(3):
+        make_job(store)
+    _, token = store.list_for_user(USER, limit=2)
+    with pytest.raises(InvalidPageToken):
+        store.list_for_user("0b7d3a52-6a1e-4d7b-9a8e-2f6d4c1b0a99", limit=2, page_token=token)
 
 
 def test_public_view_hides_internals(store):

@@ -110,9 +110,9 @@ class AuthActions:
                                "email": email}
         return identity_id
 
-    def login_through_idp(self, email: str, **form: str):
+    def login_through_idp(self, email: str, start_at: str = "/login", **form: str):
         """The real flow: /login → provider's form → /authcallback; returns the last response."""
-        start = self._client.get("/login")
+        start = self._client.get(start_at)
         assert start.status_code == 302, start.get_data(as_text=True)
         answer = requests.post(start.location, data={"email": email, **form},
                                allow_redirects=False, timeout=10)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
 import pytest
@@ -12,7 +11,6 @@ import requests
 from gas.identity import identity_id_for_email
 from gas.jobs import COMPLETED, FAILED, PENDING, RUNNING, JobStore
 from gas.keys import input_key, new_job_id
-from web.globus_auth import Introspector
 
 FIELDS = {"job_id", "status", "progress", "submit_time", "complete_time", "input_file_name",
           "failure_reason", "archived", "restore"}
@@ -109,20 +107,3 @@ def test_unknown_bearer_token_is_401_even_with_a_session(client, auth, idp):
     auth.login()
     response = client.get("/api/v1/jobs", headers={"Authorization": "Bearer made-up"})
     assert response.status_code == 401
-
-
-def test_introspection_is_cached_briefly(client, idp, globus_client, app, monkeypatch):
-    token = idp_access_token(idp, globus_client, "script@example.org")
-    calls = []
-    original = Introspector._introspect
-    monkeypatch.setattr(Introspector, "_introspect",
-                        lambda self, t: calls.append(t) or original(self, t))
-    headers = {"Authorization": f"Bearer {token}"}
-    assert [client.get("/api/v1/jobs", headers=headers).status_code for _ in range(3)] == [200] * 3
-    assert len(calls) == 1
-    clock = [time.monotonic() + 61]  # past INTROSPECTION_CACHE_SECONDS
-    monkeypatch.setattr("web.globus_auth.time.monotonic", lambda: clock[0])
-    introspector = app.extensions["gas_introspector"]
-    introspector.identity(token)
-    introspector.identity(token)
-    assert len(calls) == 2

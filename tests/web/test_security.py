@@ -7,15 +7,18 @@ import dataclasses
 import pytest
 from werkzeug.exceptions import InternalServerError
 
+from gas.config import ConfigError, load_settings
 from web import create_app
-from web.security import trusted_proxy_hops
 
 
-def test_content_security_policy_allows_only_self_and_the_upload_endpoint(client, web_settings):
+def test_content_security_policy_allows_only_self_the_upload_endpoint_and_sign_out(
+    client, web_settings, idp
+):
     policy = client.get("/").headers["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
     assert directives["default-src"] == "'self'" and directives["script-src"] == "'self'"
-    assert directives["form-action"] == f"'self' {web_settings.aws_endpoint_url}"
+    # The sign-out form's redirect ends at the identity provider: form-action must allow it.
+    assert directives["form-action"] == f"'self' {web_settings.aws_endpoint_url} {idp}"
     assert directives["connect-src"] == f"'self' {web_settings.aws_endpoint_url}"
     assert directives["frame-ancestors"] == "'none'"
 
@@ -81,22 +84,24 @@ def test_api_errors_are_json(client, auth):
     assert response.status_code == 404 and response.get_json()["error"] == "Not found"
 
 
-@pytest.mark.parametrize(("value", "hops"), [(None, 0), ("", 0), ("1", 1), ("2", 2)])
-def test_trusted_proxy_hops(value, hops):
-    assert trusted_proxy_hops({} if value is None else {"GAS_TRUSTED_PROXIES": value}) == hops
+@pytest.mark.parametrize(("value", "hops"), [(None, 0), ("", 0), ("1", 1), ("2", 2), ("10", 10)])
+def test_trusted_proxy_hops_come_from_the_settings(tmp_path, value, hops):
+    environ = {"GAS_DATA_DIR": str(tmp_path)}
+    if value is not None:
+        environ["GAS_TRUSTED_PROXIES"] = value
+    assert load_settings(environ).trusted_proxies == hops
 
 
-@pytest.mark.parametrize("value", ["yes", "-1", "11"])
-def test_bad_trusted_proxy_setting_fails_at_start(value):
-    with pytest.raises(ValueError, match="GAS_TRUSTED_PROXIES"):
-        trusted_proxy_hops({"GAS_TRUSTED_PROXIES": value})
+@pytest.mark.parametrize("value", ["yes", "-1", "11", "1.5"])
+def test_bad_trusted_proxy_setting_fails_at_start_with_the_range(tmp_path, value):
+    with pytest.raises(ConfigError, match=r"GAS_TRUSTED_PROXIES.*\[0, 10\]"):
+        load_settings({"GAS_DATA_DIR": str(tmp_path), "GAS_TRUSTED_PROXIES": value})
 
 
 @pytest.mark.parametrize(("hops", "expected"), [(0, "http://localhost/authcallback"),
                                                 (1, "https://gas.example.org/authcallback")])
 def test_forwarded_headers_are_trusted_only_when_configured(web_settings, hops, expected):
-    app = create_app({"GAS_SETTINGS": web_settings, "GAS_MIGRATE": False,
-                      "GAS_TRUSTED_PROXIES": hops})
+    app = create_app({"GAS_SETTINGS": dataclasses.replace(web_settings, trusted_proxies=hops)})
     client = app.test_client()
     response = client.get("/login", headers={"X-Forwarded-Proto": "https",
                                              "X-Forwarded-Host": "gas.example.org"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, g, render_template, request
 
 from gas.jobs import COMPLETED
@@ -39,7 +41,7 @@ def _preview(job: dict) -> tuple[VariantFilter, PreviewPage | None]:
     wanted = VariantFilter(**{k: request.args.get(k, "").strip()[:MAX_FILTER_CHARS]
                               for k in ("gene", "region", "rsid")})
     page = request.args.get("p", "1")
-    if not page.isdigit() or not 1 <= int(page) <= MAX_PREVIEW_PAGE:
+    if not re.fullmatch(r"[0-9]{1,9}", page) or not 1 <= int(page) <= MAX_PREVIEW_PAGE:
         abort(400, "The preview page number is not valid.")
     if not result_available(job):
         return wanted, None
