@@ -47,6 +47,14 @@ def download_name(key: str) -> str:
     return cleaned or "download"
 
 
+def fits_a_key(key: str) -> bool:
+    """True when `key` can be an S3 key at all: UTF-8 (no lone surrogates) and short enough."""
+    try:
+        return len(key.encode()) <= MAX_KEY_BYTES
+    except UnicodeEncodeError:
+        return False
+
+
 def user_prefix(prefix: str, user_id: str) -> str:
     """Key prefix under which one user's files live (ends with '/')."""
     return f"{prefix}/{user_id}/"
@@ -69,7 +77,7 @@ class InputKey:
 def parse_input_key(prefix: str, user_id: str, key: str) -> InputKey:
     """Check that `key` is an input key of this user that GAS could have made; return its parts."""
     head = user_prefix(prefix, user_id)
-    if len(key.encode()) > MAX_KEY_BYTES or not key.startswith(head):
+    if not fits_a_key(key) or not key.startswith(head):
         raise ForgedKeyError("the upload key does not belong to this user")
     job_id, sep, file_name = key[len(head):].partition("~")
     # The name part came from the browser (S3 fills ${filename}); it is display text only.

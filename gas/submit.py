@@ -70,7 +70,7 @@ def _discard(settings: Settings, user_id: str, key: str) -> None:
     own prefix is deleted (as the upload form makes them): never another user's object."""
     head = keys.user_prefix(settings.key_prefix, user_id)
     if key.startswith(head) and "/" not in key[len(head):] and "\\" not in key \
-            and len(key.encode()) <= keys.MAX_KEY_BYTES:
+            and keys.fits_a_key(key):
         aws.client("s3", settings).delete_object(Bucket=settings.inputs_bucket, Key=key)
 
 

@@ -84,6 +84,21 @@ def test_deeply_nested_json_is_a_400(client, auth, csrf):
     assert response.status_code == 400 and response.is_json
 
 
+@pytest.mark.parametrize("body", ['{"key": "\\ud800"}', '{"key": "gas/\\udfff~a.vcf"}'])
+def test_a_key_that_is_not_utf8_is_a_400(client, auth, csrf, body):
+    auth.login()
+    response = client.post("/api/v1/jobs", data=body, content_type="application/json",
+                           headers={"X-CSRFToken": csrf("/subscribe")})
+    assert response.status_code == 400 and response.is_json
+
+
+def test_a_browser_redirect_with_a_key_that_is_not_utf8_is_a_400(client, auth, web_settings):
+    me = auth.login()
+    key = input_key(web_settings.key_prefix, me, new_job_id(), "x")[:-1] + "%ED%A0%80.vcf"
+    response = client.get(f"/annotate/job?bucket={web_settings.inputs_bucket}&key={key}")
+    assert response.status_code == 400
+
+
 def _token(key: dict) -> str:
     """A page token as the job store encodes them."""
     import base64
