@@ -7,7 +7,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the tests and benchmarks drive: a real browser and the peer annotators.
 TEST_APT_PACKAGES := chromium bcftools vcfanno tabix shellcheck
 
-.PHONY: run test venv venv-devstack venv-dev data system-packages lint bench-annotate bench-e2e clean
+.PHONY: run test test-attacks venv venv-devstack venv-dev data system-packages lint bench-annotate bench-e2e clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ run: venv-devstack data
 
 test: venv-dev system-packages data
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The attack catalogue alone (it also runs in `make test`): one live local stack, every probe.
+test-attacks: venv-dev data
+	$(PY) -m pytest tests/attacks $(PYTEST_ARGS)
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .
