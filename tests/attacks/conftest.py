@@ -1,4 +1,4 @@
-"""The attack catalogue's live stack (issue 11 item 3): one local stack for the whole session —
+"""The attack catalogue's live stack (issue 11 item 3): one local stack for all the probes —
 emulator, identity provider, web under gunicorn with two workers, annotator and the four util
 workers, each its own process, loopback only — and two signed-in users, Alice and Mallory.
 
@@ -53,7 +53,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
     terminalreporter.write_line(f"attack catalogue: {ran} probes, {verdict}{extra}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     """The whole local stack, on free loopback ports, for every probe."""
     data = Path(os.environ.get("GAS_ANNOTATION_DATA", REPO / ".cache" / "annotation-data"))
@@ -71,7 +71,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def settings(stack) -> Settings:
     """The stack's settings, as its processes read them (stack.env)."""
     aws.reset_clients()
@@ -85,13 +85,13 @@ def _signed_in(stack, email: str, name: str) -> User:
     return user
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def alice(stack) -> User:
     """The victim: a Free user with jobs."""
     return _signed_in(stack, f"alice-{uuid.uuid4().hex[:6]}@example.org", "Alice")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def mallory(stack) -> User:
     """The attacker: another signed-in Free user."""
     return _signed_in(stack, f"mallory-{uuid.uuid4().hex[:6]}@example.org", "Mallory")
@@ -109,7 +109,7 @@ def newcomer(stack) -> User:
     return _signed_in(stack, f"new-{uuid.uuid4().hex[:6]}@example.org", "Newcomer")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def alice_job(alice) -> dict:
     """Alice's completed job (its routes are what Mallory probes)."""
     return alice.wait_until(alice.submit("alice private sample.vcf"))

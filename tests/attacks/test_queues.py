@@ -65,7 +65,7 @@ def _settle(settings, queue: str) -> None:
     wait_for(f"{queue} to drain", twice, DRAIN_TIMEOUT_SECONDS)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def poisoned(settings, alice_job) -> dict[tuple[str, str], str | None]:
     """Every shape sent to every queue; where each body was found: its queue's DLQ or None."""
     sqs = aws.client("sqs", settings)
