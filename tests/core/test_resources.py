@@ -9,8 +9,10 @@ from gas.resources import QUEUES, ensure_resources
 def snapshot(settings):
     sqs, sns = aws.client("sqs", settings), aws.client("sns", settings)
     queues = sorted(u for u in sqs.list_queues(QueueNamePrefix=settings.name).get("QueueUrls", []))
+    # Paginated (100 a page): the shared test emulator holds every test's subscriptions.
+    pages = sns.get_paginator("list_subscriptions").paginate()
     subs = sorted(
-        (s["TopicArn"], s["Endpoint"]) for s in sns.list_subscriptions()["Subscriptions"]
+        (s["TopicArn"], s["Endpoint"]) for page in pages for s in page["Subscriptions"]
         if settings.name in s["TopicArn"]
     )
     return queues, subs
@@ -35,7 +37,9 @@ def test_queues_have_redrive_and_archive_delay(settings):
 
 def test_subscriptions_use_raw_delivery(settings):
     sns = aws.client("sns", settings)
-    subs = [s for s in sns.list_subscriptions()["Subscriptions"] if settings.name in s["TopicArn"]]
+    pages = sns.get_paginator("list_subscriptions").paginate()
+    subs = [s for page in pages for s in page["Subscriptions"] if settings.name in s["TopicArn"]]
+    assert len(subs) == len(QUEUES)
     for sub in subs:
         attributes = sns.get_subscription_attributes(SubscriptionArn=sub["SubscriptionArn"])
         assert attributes["Attributes"]["RawMessageDelivery"] == "true"
