@@ -23,7 +23,7 @@ from ann.bundle import default_bundle_dir
 from ann.engine.assembly import choose
 from ann.engine.contigs import normalise
 from ann.engine.header import read_header
-from ann.engine.liftover import Chain, Lifted, LiftStatus, TargetSequence, chains_in
+from ann.engine.liftover import Lifted, LiftPlan, LiftStatus
 from ann.engine.vcf_reader import VcfReader, open_input
 
 
@@ -37,19 +37,18 @@ def read_records(path: Path) -> tuple[object, list[list[str]]]:
     return header, [[f.decode() for f in row] for row in rows]
 
 
-def lift(rows: list[list[str]], lift_from: str | None, folder: Path) -> Lifted:
-    """Return the look-up coordinates of each record: lifted, or the file's own."""
+def lift(rows: list[list[str]], lift_from: str | None, target: str,
+         folder: Path) -> tuple[Lifted, LiftPlan | None]:
+    """Return the look-up coordinates of each record (lifted, or the file's own) and the plan."""
     contigs = np.array([normalise(r[0]) for r in rows], dtype=object)
     pos = np.array([int(r[1]) for r in rows], dtype=np.int64)
     end = pos + np.array([len(r[3]) - 1 for r in rows], dtype=np.int64)
     if lift_from is None:
-        return Lifted(contigs, pos, end, np.zeros(len(rows), dtype=np.uint8))
-    lifted = Chain.load(chains_in(folder / "sources.toml")[lift_from]).lift(contigs, pos, end)
-    if (folder / "reference.fa.gz").is_file():
-        sequence = TargetSequence(folder / "reference.fa.gz")
-        lifted = sequence.check(lifted, [r[3] for r in rows])
-        sequence.close()
-    return lifted
+        return Lifted(contigs, pos, end, np.zeros(len(rows), dtype=np.uint8)), None
+    plan = LiftPlan.load(folder / "sources.toml", lift_from, target)
+    lifted = plan.lift(contigs, pos, end, [r[3] for r in rows])
+    plan.close()
+    return lifted, plan
 
 
 def found_ids(rows: list[list[str]], where: Lifted, folder: Path) -> list[set[str]]:
@@ -70,12 +69,12 @@ def found_ids(rows: list[list[str]], where: Lifted, folder: Path) -> list[set[st
     return out
 
 
-def measure(path: Path, bundle: Path) -> dict:
+def measure(path: Path, bundle: Path, lift_to: str | None = None) -> dict:
     """Return the lift and ID counts of one file."""
     header, rows = read_records(path)
-    chosen = choose(header, None, liftover=True)
+    chosen = choose(header, None, liftover=True, lift_to=lift_to)
     folder = bundle / chosen.name
-    where = lift(rows, chosen.lift_from, folder)
+    where, plan = lift(rows, chosen.lift_from, chosen.name, folder)
     found = found_ids(rows, where, folder)
     counts: Counter = Counter()
     for row, ids in zip(rows, found, strict=True):
@@ -88,8 +87,9 @@ def measure(path: Path, bundle: Path) -> dict:
         counts["contradicted"] += bool(own and ids and not own & ids)
     result = {"file": path.name, "assembly": chosen.name, "lifted_from": chosen.lift_from,
               "known_ids": dict(counts)}
-    if chosen.lifted:
-        result["liftover"] = where.counts()
+    if plan is not None:
+        result["liftover"] = plan.summary()
+        result["log_line"] = plan.log_line()
         moved = where.status == LiftStatus.LIFTED
         keys = where.contig[moved]
         result["lifted_onto_other_contig"] = int(
@@ -106,9 +106,11 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("vcf", nargs="+", type=Path)
     parser.add_argument("--bundle", type=Path, default=None)
+    parser.add_argument("--lift-to", choices=["GRCh37", "GRCh38"], default=None,
+                        help="lift every file into this assembly (as annotate --lift-to)")
     args = parser.parse_args(argv)
     bundle = args.bundle or default_bundle_dir()
-    results = [measure(path, bundle) for path in args.vcf]
+    results = [measure(path, bundle, args.lift_to) for path in args.vcf]
     for r in results:
         print(json.dumps(r))
     print(f"\n{'file':<16}{'assembly':<18}{'carried':>8}{'back':>7}{'matched':>8}"
@@ -118,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         pct = 100 * k["contradicted"] / k["matched"] if k["matched"] else 0.0
         asm = r["assembly"] + (f" <- {r['lifted_from']}" if r["lifted_from"] else "")
         print(f"{r['file']:<16}{asm:<18}{k['carried']:>8}{k['confirmed']:>7}{k['matched']:>8}"
-              f"{k['contradicted']:>7}{pct:>8.2f}%  {r.get('liftover', '')}")
+              f"{k['contradicted']:>7}{pct:>8.2f}%  {r.get('log_line', '')}")
     return 0
 
 

@@ -316,3 +316,99 @@ def chains_in(config_path: str | Path) -> dict[str, Path]:
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
         raise ConfigError(f"{path}: [liftover] maps assembly names to chain files")
     return {asm: (path.parent / file) for asm, file in table.items()}
+
+
+@dataclass
+class LiftPlan:
+    """What the engine's pre-step needs to lift a run's records: chain, sequence, counts."""
+
+    source: str
+    target: str
+    chain: Chain
+    sequence: TargetSequence | None = None
+    lifted: int = 0
+    unmapped: dict[str, int] | None = None
+
+    @classmethod
+    def load(cls, config_path: str | Path, source: str, target: str) -> LiftPlan:
+        """Load the chain (and sequence, if the TOML names one) that lift `source` into it."""
+        chain_path = chains_in(config_path).get(source)
+        if chain_path is None:
+            raise ConfigError(f"{config_path}: no chain lifts {source} into {target} "
+                              "(its [liftover] table does not name one)")
+        chain = Chain.load(chain_path)
+        if (chain.source, chain.target) != (source, target):
+            raise ConfigError(f"{chain_path} lifts {chain.source} to {chain.target}, "
+                              f"not {source} to {target}")
+        reference = _reference_in(config_path)
+        sequence = TargetSequence(reference) if reference is not None else None
+        return cls(source, target, chain, sequence, 0, {})
+
+    def lift(self, contigs: str | Sequence[str], pos: Sequence[int] | np.ndarray,
+             end: Sequence[int] | np.ndarray, refs: Sequence[str | bytes]) -> Lifted:
+        """Lift a chunk's records, check REF where the sequence is held, and count them."""
+        lifted = self.chain.lift(contigs, pos, end)
+        if self.sequence is not None:
+            lifted = self.sequence.check(lifted, refs)
+        for reason, n in lifted.counts().items():
+            if reason == "lifted":
+                self.lifted += n
+            else:
+                self.unmapped[reason] = self.unmapped.get(reason, 0) + n
+        return lifted
+
+    def close(self) -> None:
+        """Close the sequence file."""
+        if self.sequence is not None:
+            self.sequence.close()
+
+    def summary(self) -> dict:
+        """Return the summary JSON's `liftover` value."""
+        return {"from": self.source, "to": self.target, "chain": self.chain.name,
+                "lifted": self.lifted, "unmapped": sum(self.unmapped.values())}
+
+    def log_line(self) -> str:
+        """Return the count log's (and job page's) liftover line."""
+        reasons = ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in sorted(self.unmapped.items()))
+        return (f"{self.source} detected, lifted to {self.target}: {self.lifted} records, "
+                f"{sum(self.unmapped.values())} unmapped" + (f" ({reasons})" if reasons else ""))
+
+    def declarations(self) -> list[str]:
+        """Return the ##INFO lines of the keys lifted records carry."""
+        reasons = ", ".join(s.reason for s in LiftStatus if s is not LiftStatus.LIFTED)
+        return [
+            f'##INFO=<ID=LIFTED,Number=1,Type=String,Description="{self.target} position '
+            f"(contig:POS) this {self.source} record was annotated at, lifted with the UCSC "
+            f'chain {self.chain.name}">',
+            f'##INFO=<ID=UNLIFTED,Number=1,Type=String,Description="Why this {self.source} '
+            f"record was not lifted to {self.target} and passed through unannotated: "
+            f'{reasons}">',
+        ]
+
+
+def lift_info(lifted: Lifted, i: int, input_contig: str) -> str:
+    """Return record i's INFO item: LIFTED=<contig>:<pos> or UNLIFTED=<reason>.
+
+    The contig is written in the input's style (chr1 for chr1, 1 for 1).
+    """
+    reason = lifted.reason(i)
+    if reason is not None:
+        return f"UNLIFTED={reason}"
+    contig = lifted.contig[i]
+    if input_contig[:3].lower() == "chr":
+        contig = "chrM" if contig == "MT" else f"chr{contig}"
+    return f"LIFTED={contig}:{int(lifted.pos[i])}"
+
+
+def _reference_in(config_path: str | Path) -> Path | None:
+    """Return the sources TOML's top-level `reference` FASTA, if it names one."""
+    path = Path(config_path)
+    try:
+        value = tomllib.loads(path.read_text(encoding="utf-8")).get("reference")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"sources file {path} cannot be read: {exc}") from exc
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"{path}: reference must be a file name")
+    return path.parent / value

@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 from ann.engine.errors import ConfigError
 from ann.engine.liftover import (
     Chain,
+    LiftPlan,
     LiftStatus,
     TargetSequence,
     chains_in,
+    lift_info,
     parse_chains,
 )
 
@@ -184,3 +186,48 @@ def test_vectorised_lift_equals_a_per_record_walk(parts, start, reverse, queries
         assert LiftStatus(int(lifted.status[i])) == status
         if status in (S.LIFTED, S.REVERSE_STRAND):
             assert int(lifted.pos[i]) == want and int(lifted.end[i]) == want + n
+
+
+def _plan_folder(tmp_path, with_reference: bool = True):
+    """Write a sources TOML naming the test chain (GRCh37 -> GRCh38) and a chr2 sequence."""
+    chain().save(tmp_path / "c.npz")
+    lines = ['[liftover]', 'GRCh37 = "c.npz"']
+    if with_reference:
+        fasta = tmp_path / "ref.fa"
+        fasta.write_text(">chr2\n" + "A" * 500 + "CGT" + "A" * 1497 + "\n")
+        pysam.tabix_compress(str(fasta), str(fasta) + ".gz")
+        pysam.faidx(str(fasta) + ".gz")
+        lines.insert(0, 'reference = "ref.fa.gz"')
+    (tmp_path / "sources.toml").write_text("\n".join(lines) + "\n")
+    return tmp_path / "sources.toml"
+
+
+def test_lift_plan_counts_chunks_and_writes_the_summary_and_log_line(tmp_path):
+    plan = LiftPlan.load(_plan_folder(tmp_path), "GRCh37", "GRCh38")
+    first = plan.lift("chr1", [101, 201], [103, 201], ["CGT", "A"])
+    second = plan.lift(["1", "1"], [101, 650], [101, 650], ["G", "A"])
+    plan.close()
+    assert [lift_info(first, i, "chr1") for i in range(2)] == ["LIFTED=chr2:501",
+                                                               "UNLIFTED=no_chain"]
+    assert [lift_info(second, i, "1") for i in range(2)] == ["UNLIFTED=ref_mismatch",
+                                                             "UNLIFTED=reverse_strand"]
+    assert plan.summary() == {"from": "GRCh37", "to": "GRCh38", "chain": "t.chain",
+                              "lifted": 1, "unmapped": 3}
+    assert plan.log_line() == ("GRCh37 detected, lifted to GRCh38: 1 records, 3 unmapped "
+                               "(1 no chain, 1 ref mismatch, 1 reverse strand)")
+    assert all(line.startswith("##INFO=<ID=") for line in plan.declarations())
+
+
+def test_lift_plan_without_a_sequence_does_not_check_ref(tmp_path):
+    plan = LiftPlan.load(_plan_folder(tmp_path, with_reference=False), "GRCh37", "GRCh38")
+    assert plan.sequence is None
+    assert plan.lift("chr1", [101], [101], ["T"]).counts() == {"lifted": 1}
+
+
+def test_lift_plan_names_a_missing_or_mismatched_chain(tmp_path):
+    config = _plan_folder(tmp_path)
+    with pytest.raises(ConfigError, match="no chain lifts NCBI36 into GRCh37"):
+        LiftPlan.load(config, "NCBI36", "GRCh37")
+    config.write_text('[liftover]\nNCBI36 = "c.npz"\n')
+    with pytest.raises(ConfigError, match="lifts GRCh37 to GRCh38, not NCBI36 to GRCh37"):
+        LiftPlan.load(config, "NCBI36", "GRCh37")
