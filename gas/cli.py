@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from gas.config import ConfigError, Settings, load_settings
+from gas.config import Settings, SettingsError, load_settings
 from gas.jobs import COMPLETED, FAILED, JobStore, public_view
 from gas.logs import setup_logging
 
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging("WARNING")
     try:
         settings = load_settings()
-    except ConfigError as exc:
+    except SettingsError as exc:
         print(f"gas: configuration: {exc}", file=sys.stderr)
         return 2
     return args.func(settings, args)

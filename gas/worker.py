@@ -35,7 +35,7 @@ DEFAULT_VISIBILITY_SECONDS = 60  # a dead worker's message is seen again within 
 RETRY_BASE_SECONDS = 5
 
 
-class Retry(Exception):  # noqa: N818 - a signal to the loop, not an error
+class Retry(Exception):  # a signal to the loop, not an error
     """Raised by a handler to return its message to the queue after `delay_seconds`."""
 
     def __init__(self, delay_seconds: int, reason: str = "") -> None:

@@ -22,9 +22,9 @@ from botocore.exceptions import ClientError
 
 from gas import mailer
 from gas.jobs import COMPLETED, FAILED
-from gas.messages import JobResult, Message
+from gas.messages import JobResult
 from gas.worker import Delivery
-from util import Deps, expect, run
+from util import Deps, UtilWorker
 
 log = logging.getLogger("util.notify")
 CONCURRENCY = 4
@@ -57,13 +57,11 @@ def compose(deps: Deps, job: dict, name: str | None, address: str) -> mailer.Mai
     return mailer.Mail(to_address=address, to_name=name, subject=subject, text=text, html=body)
 
 
-def handle(deps: Deps, message: Message, delivery: Delivery) -> None:
+def handle(deps: Deps, message: JobResult, delivery: Delivery) -> None:
     """Send the job's one notification, unless it was sent (or claimed) before."""
-    expect(message, JobResult)
     store = deps.store
-    job = store.get(message.job_id)
+    job = deps.job(message.job_id, "no mail")
     if job is None:
-        log.info("job %s no longer exists; no mail", message.job_id)
         return
     if job["job_status"] not in (COMPLETED, FAILED):
         log.warning("job %s is %s, not finished; no mail", message.job_id, job["job_status"])
@@ -104,9 +102,8 @@ def _log_duplicate(job: dict) -> None:
                     claimed_at)
 
 
-def main() -> None:
-    """Run the notify worker."""
-    run("notify", handle, JobResult, concurrency=CONCURRENCY)
+WORKER = UtilWorker("notify", handle, JobResult, concurrency=CONCURRENCY)
+main = WORKER.main
 
 
 if __name__ == "__main__":

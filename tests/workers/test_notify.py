@@ -9,9 +9,9 @@ from botocore.exceptions import ClientError
 
 from gas import aws
 from gas.jobs import COMPLETED, FAILED
-from gas.messages import JobResult, RestoreRequest
+from gas.messages import JobResult
 from tests.workers.workers_support import delivery, hooked, sent_mail
-from util import UnexpectedMessage, notify
+from util import notify
 
 
 def result_of(job: dict) -> JobResult:
@@ -100,8 +100,3 @@ def test_deleted_jobs_and_users_without_address_are_skipped(deps, make_user, mak
     assert sent_mail(deps.settings, f"{user_id}@example.org") == []
     assert "no e-mail address" in caplog.text and "no longer exists" in caplog.text
 
-
-def test_a_message_of_another_type_is_refused(deps):
-    wrong = RestoreRequest(user_id="00000000-0000-4000-8000-000000000000", requested_at=1)
-    with pytest.raises(UnexpectedMessage):
-        notify.handle(deps, wrong, delivery(wrong))
