@@ -7,6 +7,7 @@ import binascii
 import json
 import re
 import time
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +104,11 @@ class JobStore:
             page, token = self.list_for_user(user_id, MAX_PAGE_SIZE, token)
             jobs.extend(page)
         return jobs
+
+    def every_job(self) -> Iterator[dict]:
+        """Every job row, in no order: a table scan, for operators' listings only."""
+        for page in self._ddb.get_paginator("scan").paginate(TableName=self._table):
+            yield from (_from_item(item) for item in page.get("Items", []))
 
     # --- writes ------------------------------------------------------------------------------
     def create(self, job: dict) -> bool:
