@@ -10,7 +10,8 @@ import uuid
 import pytest
 
 from gas import aws
-from gas.messages import JobRequest, JobResult, RestoreRequest, ThawRequest, encode
+from gas.messages import JobResult, RestoreRequest, encode
+from tests.core.test_messages import ALL as EVERY_MESSAGE_TYPE
 from tests.workers.workers_support import queue_bodies, sent_mail
 from util import Deps, archive, notify, restore, thaw
 
@@ -95,14 +96,6 @@ def test_thaw_polls_at_a_delay_that_grows_with_the_retrievals_age(age, delay):
     assert thaw.poll_delay(age) == delay
 
 
-USER = "6c5e1f7a-3b2d-4e8f-9a0b-1c2d3e4f5a6b"
-JOB = "0b7d3a52-6a1e-4d7b-9a8e-2f6d4c1b0a99"
-EVERY_TYPE = [
-    JobRequest(job_id=JOB, user_id=USER),
-    JobResult(job_id=JOB, user_id=USER, status="COMPLETED", complete_time=1),
-    RestoreRequest(user_id=USER, requested_at=1),
-    ThawRequest(job_id=JOB, user_id=USER, retrieval="r", tier="Standard", requested_at=1),
-]
 
 
 @pytest.mark.parametrize("module", [notify, archive, restore, thaw],
@@ -112,8 +105,8 @@ def test_each_worker_dead_letters_every_message_type_it_does_not_handle(settings
     # fresh deployment: the shared one's queues carry what other tests publish.
     handled: list = []
     wiring = dataclasses.replace(module.WORKER, handle=lambda _deps, m, _d: handled.append(m))
-    foreign = [encode(m) for m in EVERY_TYPE if not isinstance(m, wiring.accepts)]
-    assert len(foreign) == len(EVERY_TYPE) - 1
+    foreign = [encode(m) for m in EVERY_MESSAGE_TYPE if not isinstance(m, wiring.accepts)]
+    assert len(foreign) == len(EVERY_MESSAGE_TYPE) - 1
     url = aws.queue_url(settings, wiring.queue)
     for body in foreign:  # no delay: the archive queue's own would hold them for the window
         aws.client("sqs", settings).send_message(QueueUrl=url, MessageBody=body, DelaySeconds=0)
