@@ -47,7 +47,7 @@ CONSUMES = {
     "UtilRole": {"notify", "archive", "restore", "thaw"},
 }
 # The code each role runs, to find the messages it publishes (web submits via gas/submit.py).
-ROLE_CODE = {"WebRole": ["web", "gas/submit.py"], "AnnotatorRole": ["ann"],
+ROLE_CODE = {"WebRole": ["web", "gas/submit.py", "gas/roles.py"], "AnnotatorRole": ["ann"],
              "UtilRole": ["util", "gas/archive/retrieval.py"]}
 MESSAGE_TYPES = (JobRequest, JobResult, RestoreRequest, ThawRequest)
 
