@@ -14,7 +14,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import CheckConstraint, DateTime, Index, String, create_engine, event, text
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Index,
+    String,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
@@ -193,6 +203,12 @@ class Accounts:
             return existing
         new = Profile(identity_id=identity_id, name=email.split("@")[0], email=email, role=FREE)
         return new if self._insert(new) else self.get(identity_id)
+
+    def find_by_email(self, email: str) -> list[Profile]:
+        """Every profile with this e-mail address, oldest first (addresses need not be unique)."""
+        with self._sessions() as session:
+            query = select(Profile).where(func.lower(Profile.email) == email.strip().lower())
+            return list(session.scalars(query.order_by(Profile.created)))
 
     def update(self, identity_id: str, **fields: str | None) -> Profile:
         """Change editable fields (name, email, institution, role); NoSuchProfile if absent."""

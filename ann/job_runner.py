@@ -1,21 +1,30 @@
-"""Run one claimed job: download its input, annotate it under a time limit, upload the results.
+"""The job runner: claim a job, annotate it under a time limit, record and announce the outcome.
 
-`python -m ann.run JOB_ID` re-runs one job by hand (operator tool); the annotator worker calls
-`run_job` for every job it claims.
+For a job: claim it (PENDING → RUNNING, conditional), download its input, run the engine in a
+child process, upload the results, record COMPLETED or FAILED, and publish `job_results`. The
+annotator worker (`ann.annotator`) calls `process_job` for every request it receives; operators
+run one job by hand with `python -m ann run-job JOB_ID`. Imports run one way: worker → job
+runner → engine.
 """
 
 from __future__ import annotations
 
+import argparse
+import atexit
 import json
 import logging
 import multiprocessing
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from gas import aws, keys
-from gas.config import Settings
-from gas.jobs import JobStore
+from gas.config import Settings, load_settings
+from gas.jobs import COMPLETED, FAILED, JobStore
+from gas.logs import job_context, setup_logging
+from gas.messages import JobResult, publish
+from gas.worker import Retry
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +35,9 @@ SUMMARY_FIELDS = ("assembly", "total_variants", "in_dbsnp", "in_dbsnp_pct")
 # starts in milliseconds.
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["ann.engine"])
+# Engine children still running. A worker forced to stop (a second SIGTERM) exits without waiting
+# for its handler threads, so their engines are stopped on the way out instead of being waited for.
+_ENGINES: set = set()
 
 
 class JobTimeout(Exception):
@@ -58,6 +70,15 @@ def _engine_main(input_path, output_path, log_path, summary_path, options, progr
         outbox.send(("ok", ""))
 
 
+@atexit.register
+def _stop_engines() -> None:
+    """Kill engine children left behind by handler threads the exiting process does not wait for."""
+    for child in list(_ENGINES):
+        if child.is_alive():
+            child.kill()
+            child.join(timeout=10)
+
+
 def annotate_with_limit(
     settings: Settings, files: dict[str, Path], on_progress, time_limit: int
 ) -> None:
@@ -71,6 +92,7 @@ def annotate_with_limit(
               str(files["summary"]), options, progress, outbox),
     )
     child.start()
+    _ENGINES.add(child)
     outbox.close()
     deadline = time.monotonic() + time_limit
     outcome, detail = "error", "interrupted"
@@ -88,6 +110,7 @@ def annotate_with_limit(
         if child.is_alive():
             child.kill()
             child.join()
+        _ENGINES.discard(child)
     if outcome == "invalid":
         raise InvalidJobInput(detail)
     if outcome != "ok":
@@ -129,24 +152,74 @@ def run_job(settings: Settings, store: JobStore, job: dict, run_id: str) -> dict
     }
 
 
+def publish_result(settings: Settings, store: JobStore, job: dict) -> None:
+    """Announce a job's final state on job_results and record that it went out."""
+    publish(settings, JobResult(job_id=job["job_id"], user_id=job["user_id"],
+                                status=job["job_status"], complete_time=int(job["complete_time"])))
+    store.mark_published(job["job_id"])
+    log.info("job %s %s; result published", job["job_id"], job["job_status"])
+
+
+def process_job(settings: Settings, store: JobStore, job_id: str, user_id: str | None = None):
+    """Annotate one job unless it is finished or held by a live annotator; return its row."""
+    job = store.get(job_id)
+    if job is None:
+        log.warning("job %s does not exist; request skipped", job_id)
+        return None
+    if user_id is not None and job["user_id"] != user_id:
+        log.warning("request names user %s who does not own job %s; skipped", user_id, job_id)
+        return None
+    if job["job_status"] in (COMPLETED, FAILED):
+        if "result_published_at" in job:
+            log.info("job %s is already %s; duplicate request skipped", job_id, job["job_status"])
+        else:  # the last attempt recorded the state but died before publishing
+            publish_result(settings, store, job)
+        return job
+    run_id = str(uuid.uuid4())
+    claimed = store.claim(job_id, run_id, settings.annotator_lease_seconds)
+    if claimed is None:
+        current = store.get(job_id) or {}
+        wait = int(current.get("lease_until", time.time())) - int(time.time()) + 1
+        raise Retry(max(wait, 1), "job is running on another annotator")
+    log.info("job %s claimed (%s, %d bytes)", job_id, job["input_file_name"], job["input_size"])
+    final = _run_claimed(settings, store, claimed, run_id)
+    if final is None:
+        log.warning("job %s changed hands before its outcome was recorded", job_id)
+        return store.get(job_id)
+    publish_result(settings, store, final)
+    return final
+
+
+def _run_claimed(settings: Settings, store: JobStore, job: dict, run_id: str) -> dict | None:
+    """Run a claimed job and record its outcome; transient errors release it and propagate."""
+    try:
+        details = run_job(settings, store, job, run_id)
+    except (InvalidJobInput, JobTimeout) as exc:
+        log.info("job %s failed: %s", job["job_id"], exc)
+        return store.fail(job["job_id"], str(exc), run_id)
+    except LostLease:
+        return None
+    except Exception:
+        store.release(job["job_id"], run_id)
+        raise
+    return store.complete(job["job_id"], run_id, details)
+
+
+def give_up(settings: Settings, store: JobStore, job_id: str, reason: str) -> None:
+    """Mark a job FAILED after its retry budget and announce it."""
+    job = store.fail(job_id, f"GAS could not process this file: {reason}")
+    if job:
+        publish_result(settings, store, job)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run one job by id in the foreground: `python -m ann.run JOB_ID`."""
-    import argparse
-
-    from ann.annotator import process_job
-    from gas.config import load_settings
-    from gas.logs import job_context, setup_logging
-
-    parser = argparse.ArgumentParser(prog="python -m ann.run", description=main.__doc__)
+    """Run one job by id in the foreground: `python -m ann run-job JOB_ID`."""
+    parser = argparse.ArgumentParser(prog="python -m ann run-job", description=main.__doc__)
     parser.add_argument("job_id")
     args = parser.parse_args(argv)
-    setup_logging()
     settings = load_settings()
+    setup_logging(settings.log_level)
     with job_context(args.job_id):
         job = process_job(settings, JobStore(settings), args.job_id)
     print(json.dumps(job, default=str))
-    return 0 if job and job.get("job_status") == "COMPLETED" else 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    return 0 if job and job.get("job_status") == COMPLETED else 1
