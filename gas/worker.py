@@ -139,6 +139,10 @@ class Worker:
             return  # the forced exit's teardown is running; a further signal must not break it
         self._forced = True
         self._stop.set()
+        # Ignored, not handled: interpreter shutdown resets Python-level handlers to the
+        # default (die on SIGTERM), so a further signal during teardown would kill the process.
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, signal.SIG_IGN)
         log.warning("second signal: exiting now, %d message(s) go back to the queue",
                     len(self._in_hand))
         raise SystemExit(1)
