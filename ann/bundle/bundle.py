@@ -20,6 +20,8 @@ from ann.bundle.assemblies import ASSEMBLIES, AssemblySpec
 from ann.bundle.build import build_assembly
 from ann.bundle.errors import BundleError
 from ann.bundle.packages import fetch, sha256_file
+from ann.bundle.prepare import prepare_folder
+from ann.engine.data_dir import default_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +31,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def default_bundle_dir() -> Path:
-    """Return $GAS_ANNOTATION_DATA, else <repo>/.cache/annotation-data."""
-    env = os.environ.get("GAS_ANNOTATION_DATA")
-    return Path(env) if env else REPO_ROOT / ".cache" / "annotation-data"
+    """Return the bundle folder (ann.engine.data_dir's one definition)."""
+    return default_data_dir()
 
 
 def default_package_dir() -> Path:
@@ -122,12 +123,18 @@ def build_bundle(out: Path | None = None, assemblies: list[str] | None = None,
         current = set() if force else current_assemblies(out)
         todo = [ASSEMBLIES[n] for n in names if n not in current]
         manifest = read_manifest(out) or {}
-        if not todo:
-            log.info("annotation bundle in %s is current (%s)", out, ", ".join(names))
-            return manifest
         entries = {k: v for k, v in manifest.get("assemblies", {}).items() if k in current}
-        entries.update(_build(todo, out, package_dir or default_package_dir()))
-        _write_manifest(out, entries)
+        if todo:
+            entries.update(_build(todo, out, package_dir or default_package_dir()))
+        else:
+            log.info("annotation bundle in %s is current (%s)", out, ", ".join(names))
+        changed = bool(todo)
+        for name in names:  # the engine's stores: prepared once, kept while current
+            prepared = prepare_folder(out / name)
+            changed = changed or entries[name].get("prepared") != prepared
+            entries[name]["prepared"] = prepared
+        if changed:
+            _write_manifest(out, entries)
         return read_manifest(out) or {}
 
 
