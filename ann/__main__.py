@@ -1,4 +1,4 @@
-"""`python -m ann SUBCOMMAND ...`: annotate (the engine) and build-data (the data bundle)."""
+"""`python -m ann SUBCOMMAND ...`: annotate (the engine), build-data and add-source (the bundle)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 SUBCOMMANDS = {
     "annotate": "ann.engine.cli",
     "build-data": "ann.bundle.cli",
+    "add-source": "ann.bundle.add_source",
 }
 USAGE = "usage: python -m ann {" + ",".join(SUBCOMMANDS) + "} [options]"
 

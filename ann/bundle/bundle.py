@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow
 import pysam
 
+from ann.bundle.added import carry_added
 from ann.bundle.assemblies import ASSEMBLIES, AssemblySpec
 from ann.bundle.build import build_assembly
 from ann.bundle.errors import BundleError
@@ -86,6 +87,7 @@ def _build_one(spec: AssemblySpec, archives: dict[str, Path], out: Path) -> dict
         entry = build_assembly(spec, archives, scratch)
         final, old = out / spec.name, out / f".old-{spec.name}-{os.getpid()}"
         if final.exists():
+            carry_added(final, scratch)  # a lab's add-source files survive a rebuild
             final.rename(old)
         scratch.rename(final)
         shutil.rmtree(old, ignore_errors=True)
@@ -125,7 +127,14 @@ def build_bundle(out: Path | None = None, assemblies: list[str] | None = None,
         manifest = read_manifest(out) or {}
         entries = {k: v for k, v in manifest.get("assemblies", {}).items() if k in current}
         if todo:
-            entries.update(_build(todo, out, package_dir or default_package_dir()))
+            built = _build(todo, out, package_dir or default_package_dir())
+            for name, entry in built.items():
+                added = manifest.get("assemblies", {}).get(name, {}).get("added")
+                if added:
+                    entry["added"] = added
+                    entry["files"]["sources.toml"]["sha256"] = sha256_file(
+                        out / name / "sources.toml")
+            entries.update(built)
         else:
             log.info("annotation bundle in %s is current (%s)", out, ", ".join(names))
         changed = bool(todo)

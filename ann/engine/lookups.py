@@ -24,7 +24,7 @@ class Lookups:
     ref: list[bytes]
     alt: list[bytes]  # the ALT column as written (comma-separated)
     active: list[bool] = field(default_factory=list)  # False: pass through unannotated
-    flags: list[bytes] = field(default_factory=list)  # INFO items a pre-step adds, e.g. b";LIFTED=1:5"
+    flags: list[bytes] = field(default_factory=list)  # INFO a pre-step adds: b";LIFTED=1:5"
     counts: Counter = field(default_factory=Counter)  # a pre-step's counts, summed over chunks
 
     def __post_init__(self) -> None:

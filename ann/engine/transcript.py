@@ -1,4 +1,4 @@
-"""One transcript of a gene model: what the consequence calculator and the gene-model store share."""
+"""One transcript of a gene model: what the consequence calculator and the store share."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The output VCF header: the input's lines (VCF 3.3 converted), added INFO keys, contigs, GAS lines."""
+"""The output VCF header: input lines (VCF 3.3 converted), added INFO keys, contigs, GAS lines."""
 
 from __future__ import annotations
 

@@ -11,8 +11,15 @@ from bisect import bisect_right
 
 from ..lookups import Lookups, SourceValues
 from ..store.files import Store
-from ..store.intervals import CLASS_SLOTS, INTERGENIC, MEMBERS, SEGMENTS, SETS, bed_fragment, \
-    gene_fragment
+from ..store.intervals import (
+    CLASS_SLOTS,
+    INTERGENIC,
+    MEMBERS,
+    SEGMENTS,
+    SETS,
+    bed_fragment,
+    gene_fragment,
+)
 from ..store.prepare import bed_fields, gene_fields
 
 SET_CACHE = 50_000  # distinct sets kept per contig (a dense chunk reuses them a lot)

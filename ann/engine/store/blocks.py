@@ -16,8 +16,10 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 
 BLOCK_RECORDS = 1024  # records per block (measured: see ann/engine/README.md)
-BLOCK_BYTES = 64 << 10  # ... or fewer, once the payload reaches this size
-ZLIB_LEVEL = 6
+BLOCK_BYTES = 32 << 10  # ... or fewer, once the payload reaches this size
+# Tables read by ordinal (sets, members) are hit at scattered records: smaller blocks.
+SMALL_RECORDS, SMALL_BYTES = 128, 8 << 10
+ZLIB_LEVEL = 2  # measured: level 6 compresses 5% smaller at 3x the time
 CACHE_BLOCKS = 16  # decompressed blocks kept per table (enough for a sorted sweep)
 _INDEX_FIELDS = ("first", "last", "offset", "keys_len", "length", "ordinal")
 
@@ -28,6 +30,8 @@ class BlockWriter:
     def __init__(self, out, keyed: bool = True) -> None:
         self._out = out  # a binary file opened for appending; shared by several tables
         self.keyed = keyed
+        self._max_records, self._max_bytes = (BLOCK_RECORDS, BLOCK_BYTES) if keyed else \
+            (SMALL_RECORDS, SMALL_BYTES)
         self.index = {name: array("q") for name in _INDEX_FIELDS}
         self._keys = array("q")
         self._lines: list[bytes] = []
@@ -37,7 +41,8 @@ class BlockWriter:
     def add(self, key: int, payload: bytes) -> None:
         """Add one record; a block never ends between two records with the same key."""
         keys = self._keys
-        if (len(keys) >= BLOCK_RECORDS or self._bytes >= BLOCK_BYTES) and key != keys[-1]:
+        if (len(keys) >= self._max_records or self._bytes >= self._max_bytes) and \
+                key != keys[-1]:
             self.flush()
             keys = self._keys
         keys.append(key)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .blocks import BlockWriter, TableReader
 
-FORMAT = 1  # bump when a store's layout or its values change: older stores are prepared again
+FORMAT = 2  # bump when a store's layout or its values change: older stores are prepared again
 META = "meta.json"
 DATA = "data.bin"
 

@@ -42,7 +42,8 @@ def beside_path(spec: SourceSpec) -> Path:
 def _cache_path(spec: SourceSpec) -> Path:
     st = os.stat(spec.path)
     text = f"{os.path.realpath(spec.path)}|{st.st_size}|{st.st_mtime_ns}|{signature(spec)}"
-    return engine_cache_dir() / f"{Path(spec.path).name}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return engine_cache_dir() / f"{Path(spec.path).name}-{digest}"
 
 
 def _sha256(path: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import zlib
 from collections.abc import Iterator
 
@@ -13,11 +14,17 @@ READ_ERRORS = (OSError, EOFError, zlib.error, gzip.BadGzipFile)
 
 
 def open_text(path: str):
-    """Open a source file as bytes, decompressing gzip/BGZF when it is compressed."""
+    """Open a source file as bytes, decompressing gzip/BGZF when it is compressed.
+
+    A compressed file is read through a buffered reader over the gzip stream: Python's gzip
+    readline costs more than the whole rest of preparing a record.
+    """
     try:
         with open(path, "rb") as probe:
             magic = probe.read(2)
-        return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")  # noqa: SIM115
+        if magic != b"\x1f\x8b":
+            return open(path, "rb")  # noqa: SIM115 - the caller closes it
+        return io.BufferedReader(gzip.open(path, "rb"), 1 << 20)
     except OSError as exc:
         raise ConfigError(f"cannot read source {path}: {exc}") from exc
 
