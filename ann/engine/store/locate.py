@@ -89,7 +89,7 @@ def open_store(spec: SourceSpec) -> Store:
     meta = read_meta(cached)
     if meta and meta.get("signature") == signature(spec):
         return Store(cached, meta)
-    log.warning("preparing source %s for the engine (once; later runs reuse %s)",
+    log.info("preparing source %s for the engine (once; later runs reuse %s)",
                 spec.label, cached)
     try:
         return build_store(spec, cached)
