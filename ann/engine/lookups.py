@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import le
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Lookups:
     counts: Counter = field(default_factory=Counter)  # a pre-step's counts, summed over chunks
 
     def __post_init__(self) -> None:
+        self._groups: list | None = None
         n = len(self.pos)
         if not self.active:
             self.active = [True] * n
@@ -38,23 +40,26 @@ class Lookups:
         return len(self.pos)
 
     def groups(self) -> list[tuple[str, list[int]]]:
-        """Return [(contig key, record indices sorted by pos)] over the active records."""
-        by_contig: dict[str, list[int]] = {}
-        contig, active = self.contig, self.active
+        """Return [(contig key, record indices sorted by pos)] over the active records.
+
+        Computed once, when the first source asks (pre-steps have run by then).
+        """
+        if self._groups is not None:
+            return self._groups
+        contig, active, pos = self.contig, self.active, self.pos
         if all(active) and (len(contig) < 2 or contig.count(contig[0]) == len(contig)):
-            order = list(range(len(contig)))
-            by_contig = {contig[0]: order} if contig else {}
-        else:
-            for i, key in enumerate(contig):
-                if active[i]:
-                    by_contig.setdefault(key, []).append(i)
-        pos = self.pos
-        out = []
-        for key, idx in by_contig.items():
-            if any(pos[a] > pos[b] for a, b in zip(idx, idx[1:], strict=False)):
-                idx = sorted(idx, key=pos.__getitem__)
-            out.append((key, idx))
-        return out
+            # The usual chunk: one contig, in file order (checked sorted by the parser).
+            order = range(len(contig))
+            if not all(map(le, pos, pos[1:])):
+                order = sorted(order, key=pos.__getitem__)
+            self._groups = [(contig[0], order)] if contig else []
+            return self._groups
+        by_contig: dict[str, list[int]] = {}
+        for i, key in enumerate(contig):
+            if active[i]:
+                by_contig.setdefault(key, []).append(i)
+        self._groups = [(key, sorted(idx, key=pos.__getitem__)) for key, idx in by_contig.items()]
+        return self._groups
 
 
 @dataclass

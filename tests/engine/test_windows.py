@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ann.engine import ConfigError, annotate_file
+from ann.engine.sources import known as known_source
 from ann.engine.store import blocks
 
 from .engine_fixtures import info_of, read_records, tabix_source, vcf_text
@@ -97,10 +98,13 @@ def test_windowed_result_equals_whole_source(tmp_path_factory, known, beds, quer
         config = write(folder / "src", krows, brows)
         qrows = sorted({(c, p, r, (a,) if not two else (a, "G" if a != "G" else "T"))
                         for (c, p, r, a), two in query}, key=lambda q: (q[0], q[1]))
-        got = annotated(folder, config, qrows, processes=1)
-        assert got == whole_source(krows, brows, [(c, p, r, list(a)) for c, p, r, a in qrows])
+        want = whole_source(krows, brows, [(c, p, r, list(a)) for c, p, r, a in qrows])
+        for ratio in (0, 10**9):  # jumping through the index, then scanning the range
+            known_source.DENSE_RATIO = ratio
+            assert annotated(folder, config, qrows, processes=1) == want
     finally:
         blocks.BLOCK_RECORDS, blocks.SMALL_RECORDS = 1024, 128
+        known_source.DENSE_RATIO = 4
 
 
 def test_block_edges_long_deletions_and_records_before_the_source(tmp_path, tiny_blocks):

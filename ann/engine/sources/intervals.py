@@ -63,9 +63,9 @@ class IntervalTables:
             if end_of[i] <= seg_end:
                 yield i, int(lines[j]), None
             else:
-                yield i, None, self._span_members(b, j, end_of[i])
+                yield i, None, self.span_members(b, j, end_of[i])
 
-    def _span_members(self, b: int, j: int, end: int) -> list[int]:
+    def span_members(self, b: int, j: int, end: int) -> list[int]:
         """Return the sorted union of member ids over the segments from (block b, j) to end."""
         table = self.segments
         found: set[int] = set()
@@ -119,14 +119,42 @@ class IntervalSource:
                 for i in order:
                     info[i], top[i] = none
                 continue
-            for i, sid, span in tables.set_ids(order, lookups.pos, lookups.end):
-                if sid is not None:
-                    frag, cls, _ = tables.set_row(sid)
-                else:
-                    frag, cls = self._span_fragment(tables, span)
-                info[i], top[i] = frag, cls
+            self._lookup(tables, order, lookups.pos, lookups.end, info, top)
         labels = {"region_classes": top} if self.counts_classes else {}
         return SourceValues(info, labels=labels)
+
+    def _lookup(self, tables: IntervalTables, order, pos_of, end_of, info, top) -> None:
+        """Fill info/top for the records in order (sorted); the hot loop of dense inputs."""
+        table = tables.segments
+        first, nblocks = table.first, table.blocks
+        rows: dict[bytes, tuple[bytes, str, bytes]] = {}  # set id (as stored) -> set row
+        keys, lines, nxt, lo, j, b = None, None, -1, 0, 0, -1
+        set_row = tables.set_row
+        seg_lo, seg_hi, row = 1, 0, None  # the segment in hand: [seg_lo, seg_hi) and its row
+        for i in order:
+            pos = pos_of[i]
+            end = end_of[i]
+            if seg_lo <= pos and end < seg_hi:  # same segment as the record before
+                info[i], top[i] = row[0], row[1]
+                continue
+            if pos >= nxt or pos < lo:  # outside the block in hand
+                b = bisect_right(first, pos) - 1
+                block = table.block(b)
+                keys, lines = block.keys, block.lines
+                lo, j, n = keys[0], 0, len(keys)
+                nxt = first[b + 1] if b + 1 < nblocks else 1 << 62
+            j = bisect_right(keys, pos, j) - 1
+            hi = keys[j + 1] if j + 1 < n else nxt
+            if end < hi:
+                sid = lines[j]
+                row = rows.get(sid)
+                if row is None:
+                    row = rows[sid] = set_row(int(sid))
+                seg_lo, seg_hi = keys[j], hi
+                info[i], top[i] = row[0], row[1]
+            else:
+                seg_lo, seg_hi = 1, 0
+                info[i], top[i] = self._span_fragment(tables, tables.span_members(b, j, end))
 
     def _empty(self) -> tuple[bytes, str | None]:
         """The fragment and class of a position no interval covers."""

@@ -15,6 +15,10 @@ from ..ops import info_item, reduce
 from ..store.files import Store
 from ..store.known import ABSENT, SITES, field_plan
 
+# Scan a chunk's whole range of source sites (set look-ups) when it holds fewer than this many
+# sites per query; jump through the index per query otherwise (sparse input, large source).
+DENSE_RATIO = 4
+
 
 class KnownSource:
     """One prepared known-variant source."""
@@ -38,9 +42,48 @@ class KnownSource:
                     self.store.forget(self._contig)
                 self._contig = key
             table = self.store.table(key, SITES)
-            if table is not None and table.blocks:
+            if table is None or not table.blocks:
+                continue
+            pos_of = lookups.pos
+            first_b = table.block_at(pos_of[order[0]])
+            last_b = min(table.block_at(pos_of[order[-1]]), table.blocks - 1)
+            spanned = (last_b - first_b + 1) * table.records // table.blocks
+            if spanned < DENSE_RATIO * len(order):
+                self._scan(table, first_b, last_b, order, lookups, info, ids)
+            else:
                 self._sweep(table, order, lookups, info, ids)
         return SourceValues(info, ids)
+
+    def _scan(self, table, first_b: int, last_b: int, order, lookups, info, ids) -> None:
+        """Dense input: walk every source site in the chunk's range against a set of queries."""
+        pos_of, ref_of, alt_of = lookups.pos, lookups.ref, lookups.alt
+        wanted: dict[int, list[int]] = {}
+        for i in order:
+            at = wanted.get(pos_of[i])
+            if at is None:
+                wanted[pos_of[i]] = [i]
+            else:
+                at.append(i)
+        for b in range(first_b, last_b + 1):
+            block = table.block(b)
+            keys = block.keys
+            hits = [j for j, k in enumerate(keys) if k in wanted]
+            if not hits:
+                continue
+            lines = block.lines
+            j, n = 0, len(hits)
+            while j < n:
+                start = hits[j]
+                k = j + 1
+                while k < n and keys[hits[k]] == keys[start]:
+                    k += 1
+                entries = lines[start:hits[k - 1] + 1]
+                for i in wanted[keys[start]]:
+                    got_ids, frag = self._match(entries, ref_of[i], alt_of[i])
+                    info[i] = frag
+                    if ids is not None:
+                        ids[i] = got_ids
+                j = k
 
     def _sweep(self, table, order, lookups, info, ids) -> None:
         """Walk the records (sorted by pos) through the contig's blocks."""
