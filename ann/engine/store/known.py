@@ -13,7 +13,6 @@ from ..config import SourceSpec
 from ..errors import ConfigError
 from ..header import parse_structured
 from ..numbers import formatter
-from ..ops import info_item, reduce
 from .files import StoreWriter
 from .text import contig_runs, header_lines
 
