@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the tests and benchmarks drive: a real browser and the peer annotators.
-TEST_APT_PACKAGES := chromium bcftools vcfanno tabix shellcheck
+TEST_APT_PACKAGES := chromium bcftools vcfanno vcfanno-examples tabix shellcheck
 
 .PHONY: run test venv venv-devstack venv-dev data system-packages lint bench-annotate bench-e2e clean
 
