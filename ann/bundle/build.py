@@ -127,7 +127,7 @@ def build_assembly(spec: AssemblySpec, archives: dict[str, Path], out: Path) -> 
                           "this assembly has no CPG_ISLAND source"]
 
     _write_genes(spec, data, members, out, entry)
-    (out / "sources.toml").write_text(sources_toml(spec.name, spec.cpg_table is not None))
+    (out / "sources.toml").write_text(sources_toml(spec, spec.cpg_table is not None))
     for name, info in entry["files"].items():
         info["origin"] = DATA_ORIGIN[name]
         info["sha256"] = sha256_file(out / name)

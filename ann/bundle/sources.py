@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from ann.bundle.assemblies import AssemblySpec
+
 PROMOTER_WINDOW_BP = 2000  # upstream of the TSS that counts as promoter (contract default)
 
 
-def sources_toml(assembly: str, has_cpg: bool) -> str:
+def sources_toml(spec: AssemblySpec, has_cpg: bool) -> str:
     """Return the sources.toml text for one assembly's bundle folder.
 
-    Each table's `descriptions` (a GAS extension) become the ##INFO Descriptions: what the
+    spec is the assembly's AssemblySpec. Each table's `descriptions` (a GAS extension) become the ##INFO Descriptions: what the
     value is and where it comes from, with the data release.
     """
-    from ann.bundle.assemblies import ASSEMBLIES
-
-    spec = ASSEMBLIES[assembly]
+    assembly = spec.name
     release = f"{spec.genome.name} {spec.genome.version}"
     ids = (f"GENCODE v44 gene id via {spec.gene_ids.name} {spec.gene_ids.version} (the gene "
            "name where none matched)" if spec.gene_ids else

@@ -77,8 +77,10 @@ def test_sources_toml_lists_each_file_with_vcfanno_keys(built):
     assert by_file["dbsnp.vcf.gz"]["names"] == ["ID"]
     assert by_file["genes.gtf.gz"]["names"] == ["GENE", "GENE_ID", "REGION"]
     assert by_file["genes.gtf.gz"]["ops"] == ["uniq", "uniq", "uniq"]
-    assert by_file["cpg_islands.bed.gz"] == {"file": "cpg_islands.bed.gz", "columns": [4],
-                                             "names": ["CPG_ISLAND"], "ops": ["flag"]}
+    assert by_file["cpg_islands.bed.gz"] == {
+        "file": "cpg_islands.bed.gz", "columns": [4], "names": ["CPG_ISLAND"], "ops": ["flag"],
+        "descriptions": ["in a CpG island (UCSC cpgIslandExt via fakegenome 1.0)"]}
+    assert by_file["genes.gtf.gz"]["descriptions"][0] == "gene name, GENCODE via fakegenome 1.0"
     for name in by_file:
         assert (folder / name).is_file() and (folder / f"{name}.tbi").is_file()
 

@@ -44,7 +44,7 @@ def whole_source(known: list[tuple], beds: list[tuple], query: list[tuple]) -> l
         spans = [n for bc, s, e, n in beds if bc == chrom and s < end and e >= pos]
         values = {}
         if ids:
-            values["ID"] = ";".join(dict.fromkeys(ids))
+            values["ID"] = ids[0]  # op "first": the first matching record's ID
         if any(a != "." for a in af):
             values["KAF"] = ",".join(af)
         if spans:
