@@ -10,7 +10,7 @@ PROMOTER_WINDOW_BP = 2000  # upstream of the TSS that counts as promoter (contra
 def sources_toml(spec: AssemblySpec, has_cpg: bool) -> str:
     """Return the sources.toml text for one assembly's bundle folder.
 
-    spec is the assembly's AssemblySpec. Each table's `descriptions` (a GAS extension) become the ##INFO Descriptions: what the
+    Each table's `descriptions` (a GAS extension) become the ##INFO Descriptions: what the
     value is and where it comes from, with the data release.
     """
     assembly = spec.name
