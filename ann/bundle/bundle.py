@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow
 import pysam
 
+from ann.bundle import debian
 from ann.bundle.added import carry_added
 from ann.bundle.assemblies import ASSEMBLIES, AssemblySpec
 from ann.bundle.build import build_assembly
@@ -26,7 +27,7 @@ from ann.engine.data_dir import default_data_dir
 
 log = logging.getLogger(__name__)
 
-BUNDLE_FORMAT = 3  # bump when the builder's output changes, so old bundles are rebuilt
+BUNDLE_FORMAT = 4  # bump when the builder's output changes, so old bundles are rebuilt
 MANIFEST = "manifest.json"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,8 +54,7 @@ def _entry_is_current(out: Path, spec: AssemblySpec, entry: dict | None) -> bool
     """Whether an assembly's manifest entry matches the pinned packages and the files on disk."""
     if not entry:
         return False
-    pinned = [(p.name, p.version, p.sha256) for p in spec.packages]
-    if [(p["name"], p["version"], p["sha256"]) for p in entry.get("packages", [])] != pinned:
+    if [(p["name"], p["version"], p["sha256"]) for p in entry.get("packages", [])] != spec.pins:
         return False
     folder = out / spec.name
     for name, info in entry.get("files", {}).items():
@@ -151,6 +151,8 @@ def _build(todo: list[AssemblySpec], out: Path, package_dir: Path) -> dict[str, 
     """Fetch the packages and build the assemblies, in parallel when there are cores for it."""
     started = time.monotonic()
     archives = {p.name: fetch(p, package_dir) for spec in todo for p in spec.packages}
+    archives.update({s.reference.name: debian.locate(s.reference, package_dir)
+                     for s in todo if s.reference is not None})
     log.info("packages ready in %.1f s; building %s", time.monotonic() - started,
              ", ".join(s.name for s in todo))
     if len(todo) > 1 and (os.cpu_count() or 1) > 1:

@@ -30,7 +30,7 @@ def build_summary(*, version: str, assembly: str, detected_from: str, total: int
         "in_dbsnp_pct": round(100.0 * matched / total, 2) if total else 0.0,
         "known_ids": asdict(known_ids) if known_ids is not None else None,
         "region_classes": {c: classes[c] for c in CLASS_ORDER if classes.get(c)},
-        "consequences": dict(labels.get("consequences", {})),  # the calculator's severity order
+        "consequences": _by_severity(labels.get("consequences", {})),
         "impacts": {i: labels["impacts"][i] for i in IMPACT_ORDER
                     if labels.get("impacts", {}).get(i)},
         "liftover": None,
@@ -41,6 +41,15 @@ def build_summary(*, version: str, assembly: str, detected_from: str, total: int
     }
     summary.update(extra)
     return summary
+
+
+def _by_severity(counts: dict[str, int]) -> dict[str, int]:
+    """Order consequence counts most severe first (Ensembl's ranks)."""
+    if not counts:
+        return {}
+    from .consequence import RANK
+
+    return {t: counts[t] for t in sorted(counts, key=lambda t: RANK.get(t, len(RANK) + 1))}
 
 
 def count_log(summary: dict) -> str:

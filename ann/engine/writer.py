@@ -36,7 +36,7 @@ def added_declarations(specs: list[SourceSpec], metas: list[dict]) -> list[str]:
             if f.to_id_column:
                 continue
             if f.source_field == "consequence":
-                lines.append(_csq_declaration(f))
+                lines.append(_csq_declaration(f, spec))
                 continue
             where = f"column {f.column}" if spec.kind == "bed" else f"field {f.source_field}"
             number, typ = info.get(f.source_field, ("1", "String"))
@@ -47,10 +47,11 @@ def added_declarations(specs: list[SourceSpec], metas: list[dict]) -> list[str]:
     return lines
 
 
-def _csq_declaration(f) -> str:
-    from .consequence import csq_header_line  # the csq branch's calculator
+def _csq_declaration(f, spec: SourceSpec) -> str:
+    from .consequence import csq_header_line
 
-    return csq_header_line(())
+    return csq_header_line(source=f.description or spec.label).replace("ID=CSQ,",
+                                                                        f"ID={f.name},", 1)
 
 
 def contig_lines(header: Header, contigs: list[str], lengths: dict[str, int],
