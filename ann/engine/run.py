@@ -31,7 +31,9 @@ class AnnotationRun:
         self.header = header
         self.specs = specs
         metas = [s.meta for s in stores]
-        self.declarations = added_declarations(specs, metas)
+        self.declarations = added_declarations(specs, metas) + [
+            line for step in presteps if hasattr(step, "declarations")
+            for line in step.declarations()]  # e.g. LIFTED / UNLIFTED
         self.sources = [source_info(s, m) for s, m in zip(specs, metas, strict=True)]
         added = {f.name.encode() for s in specs for f in s.fields if not f.to_id_column}
         self.presteps = presteps
