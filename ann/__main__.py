@@ -1,5 +1,5 @@
-"""`python -m ann SUBCOMMAND ...`: annotate (the engine), build-data (the data bundle) and
-run-job (one job through the job runner, for operators)."""
+"""`python -m ann SUBCOMMAND ...`: annotate (the engine), build-data and add-source (the
+bundle), run-job (one job through the job runner, for operators)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ SUBCOMMANDS = {
     "annotate": "ann.engine.cli",
     "build-data": "ann.bundle.cli",
     "run-job": "ann.job_runner",
+    "add-source": "ann.bundle.add_source",
 }
 USAGE = "usage: python -m ann {" + ",".join(SUBCOMMANDS) + "} [options]"
 

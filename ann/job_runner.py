@@ -80,12 +80,17 @@ def _stop_engines() -> None:
 
 
 def annotate_with_limit(
-    settings: Settings, files: dict[str, Path], on_progress, time_limit: int
+    settings: Settings, files: dict[str, Path], on_progress, time_limit: int,
+    input_name: str | None = None,
 ) -> None:
-    """Run the engine in a child process, calling on_progress(done) about once a second."""
+    """Run the engine in a child process, calling on_progress(done) about once a second.
+
+    `input_name` (the user's file name) stands for the temporary input path in the outputs.
+    """
     progress = _CONTEXT.Value("q", 0)
     inbox, outbox = _CONTEXT.Pipe(duplex=False)
-    options = {"processes": settings.annotator_processes, "data_dir": settings.annotation_data}
+    options = {"processes": settings.annotator_processes, "data_dir": settings.annotation_data,
+               "input_name": input_name}
     child = _CONTEXT.Process(
         target=_engine_main, name="engine",
         args=(str(files["input"]), str(files["result"]), str(files["log"]),
@@ -134,7 +139,8 @@ def run_job(settings: Settings, store: JobStore, job: dict, run_id: str) -> dict
             if not store.heartbeat(job["job_id"], run_id, done, settings.annotator_lease_seconds):
                 raise LostLease("the job was taken over by another annotator")
 
-        annotate_with_limit(settings, files, on_progress, settings.annotator_time_limit)
+        annotate_with_limit(settings, files, on_progress, settings.annotator_time_limit,
+                            input_name=job["input_file_name"])
         uploads = (("result", "s3_key_result_file", "text/plain"),
                    ("log", "s3_key_log_file", "text/plain"),
                    ("summary", "s3_key_summary_file", "application/json"))

@@ -72,8 +72,8 @@ def parse_input_key(prefix: str, user_id: str, key: str) -> InputKey:
     return InputKey(user_id=user_id, job_id=job_id, file_name=file_name)
 
 
-def _stem(file_name: str) -> str:
-    """File name without .gz and .vcf endings."""
+def file_stem(file_name: str) -> str:
+    """File name without its .vcf.gz, .vcf.bgz, .gz, .bgz or .vcf ending (the one definition)."""
     for suffix in (".gz", ".bgz", ".vcf"):
         if file_name.lower().endswith(suffix):
             file_name = file_name[: -len(suffix)]
@@ -82,7 +82,7 @@ def _stem(file_name: str) -> str:
 
 def result_keys(prefix: str, user_id: str, job_id: str, file_name: str) -> dict[str, str]:
     """Keys of a job's result, count log and summary files."""
-    base = f"{user_prefix(prefix, user_id)}{job_id}~{_stem(safe_file_name(file_name))}"
+    base = f"{user_prefix(prefix, user_id)}{job_id}~{file_stem(safe_file_name(file_name))}"
     return {
         "s3_key_result_file": f"{base}.annot.vcf",
         "s3_key_log_file": f"{base}.vcf.count.log",

@@ -17,22 +17,24 @@ import pyarrow
 import pysam
 
 from ann.bundle import debian
+from ann.bundle.added import carry_added
 from ann.bundle.assemblies import ASSEMBLIES, AssemblySpec
 from ann.bundle.build import build_assembly
 from ann.bundle.errors import BundleError
 from ann.bundle.packages import fetch, sha256_file
+from ann.bundle.prepare import prepare_folder
+from ann.engine.data_dir import default_data_dir
 
 log = logging.getLogger(__name__)
 
-BUNDLE_FORMAT = 3  # bump when the builder's output changes, so old bundles are rebuilt
+BUNDLE_FORMAT = 4  # bump when the builder's output changes, so old bundles are rebuilt
 MANIFEST = "manifest.json"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def default_bundle_dir() -> Path:
-    """Return $GAS_ANNOTATION_DATA, else <repo>/.cache/annotation-data."""
-    env = os.environ.get("GAS_ANNOTATION_DATA")
-    return Path(env) if env else REPO_ROOT / ".cache" / "annotation-data"
+    """Return the bundle folder (ann.engine.data_dir's one definition)."""
+    return default_data_dir()
 
 
 def default_package_dir() -> Path:
@@ -85,6 +87,7 @@ def _build_one(spec: AssemblySpec, archives: dict[str, Path], out: Path) -> dict
         entry = build_assembly(spec, archives, scratch)
         final, old = out / spec.name, out / f".old-{spec.name}-{os.getpid()}"
         if final.exists():
+            carry_added(final, scratch)  # a lab's add-source files survive a rebuild
             final.rename(old)
         scratch.rename(final)
         shutil.rmtree(old, ignore_errors=True)
@@ -122,12 +125,25 @@ def build_bundle(out: Path | None = None, assemblies: list[str] | None = None,
         current = set() if force else current_assemblies(out)
         todo = [ASSEMBLIES[n] for n in names if n not in current]
         manifest = read_manifest(out) or {}
-        if not todo:
-            log.info("annotation bundle in %s is current (%s)", out, ", ".join(names))
-            return manifest
         entries = {k: v for k, v in manifest.get("assemblies", {}).items() if k in current}
-        entries.update(_build(todo, out, package_dir or default_package_dir()))
-        _write_manifest(out, entries)
+        if todo:
+            built = _build(todo, out, package_dir or default_package_dir())
+            for name, entry in built.items():
+                added = manifest.get("assemblies", {}).get(name, {}).get("added")
+                if added:
+                    entry["added"] = added
+                    entry["files"]["sources.toml"]["sha256"] = sha256_file(
+                        out / name / "sources.toml")
+            entries.update(built)
+        else:
+            log.info("annotation bundle in %s is current (%s)", out, ", ".join(names))
+        changed = bool(todo)
+        for name in names:  # the engine's stores: prepared once, kept while current
+            prepared = prepare_folder(out / name)
+            changed = changed or entries[name].get("prepared") != prepared
+            entries[name]["prepared"] = prepared
+        if changed:
+            _write_manifest(out, entries)
         return read_manifest(out) or {}
 
 
