@@ -246,6 +246,12 @@ class Worker:
             return
         except Exception as exc:  # per-message isolation: one bad job never stops the worker
             self._release(delivery.receipt_handle)
+            if self._forced:
+                # A forced stop tore the handler's resources down under it (the annotator's
+                # engine child, say) and already handed the message back: not a failure.
+                log.info("message %s interrupted by the forced stop: %s", raw.get("MessageId"),
+                         exc)
+                return
             if delivery.receive_count >= self.max_receives:
                 log.error("retries exceeded for message %s (%d receives): %s",
                           raw.get("MessageId"), delivery.receive_count, exc, exc_info=True)

@@ -110,11 +110,7 @@ def annotate_file(
 
 def _lengths(assembly: str) -> dict[str, int]:
     """Return {contig key: length} of the assembly's primary contigs (none if unknown)."""
-    from ann.bundle.contigs import CONTIGS
-
-    from .contigs import normalise
-
-    return {normalise(name): n for name, n in CONTIGS.get(assembly, {}).items()}
+    return dict(assemblies.CHROMOSOME_LENGTHS.get(assembly, {}))
 
 
 def _library_command(input_name, output_path, config_path, assembly) -> str:
