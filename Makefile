@@ -5,9 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the tests and benchmarks drive: a real browser and the peer annotators.
-TEST_APT_PACKAGES := chromium bcftools vcfanno tabix shellcheck
+TEST_APT_PACKAGES := chromium bcftools vcfanno vcfanno-examples tabix shellcheck
 
-.PHONY: run test test-attacks venv venv-devstack venv-dev data system-packages lint bench-annotate bench-e2e clean
+.PHONY: run test test-attacks venv venv-devstack venv-dev data system-packages lint bench-annotate bench-scale bench-e2e bench-csq clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,14 @@ lint: venv-dev
 
 bench-annotate: venv-dev system-packages data
 	$(PY) -m bench.annotate $(BENCH_ARGS)
+
+# The engine at real scale: course samples vs bcftools, sparse input vs 2M/20M-site sources.
+bench-scale: venv-dev system-packages data
+	$(PY) -m bench.scale $(BENCH_ARGS)
+
+# Consequences against bcftools csq on GRCh37 chr20 (fetches Debian's vt-examples chr20 once).
+bench-csq: venv-dev system-packages data
+	$(PY) -m bench.consequences $(BENCH_ARGS)
 
 bench-e2e: venv-dev data
 	$(PY) -m bench.e2e $(BENCH_ARGS)

@@ -1,14 +1,17 @@
-"""`python -m ann SUBCOMMAND ...`: annotate (the engine) and build-data (the data bundle)."""
+"""`python -m ann SUBCOMMAND ...`: annotate (the engine), build-data and add-source (the
+bundle), run-job (one job through the job runner, for operators)."""
 
 from __future__ import annotations
 
 import importlib
 import sys
 
-# Subcommand -> module with main(argv) -> exit status; build-data lives in ann.bundle.cli.
+# Subcommand -> module with main(argv) -> exit status.
 SUBCOMMANDS = {
     "annotate": "ann.engine.cli",
     "build-data": "ann.bundle.cli",
+    "run-job": "ann.job_runner",
+    "add-source": "ann.bundle.add_source",
 }
 USAGE = "usage: python -m ann {" + ",".join(SUBCOMMANDS) + "} [options]"
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pysam
 
+from ann.engine.data_dir import default_data_dir
 from devstack.stack import LocalStack
 from gas import aws
 from gas.config import load_settings
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=50)
     parser.add_argument("--variants", type=int, default=COURSE_JOB_VARIANTS)
     args = parser.parse_args(argv)
-    bundle = Path(os.environ.get("GAS_ANNOTATION_DATA", REPO / ".cache" / "annotation-data"))
+    bundle = default_data_dir()
     with tempfile.TemporaryDirectory() as tmp:
         vcf = course_vcf(Path(tmp) / "course.vcf", bundle, args.variants)
         rows = [row for n in (1, 2) for row in run(n, args.jobs, vcf, bundle)]

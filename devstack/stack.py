@@ -184,7 +184,7 @@ class LocalStack:
 
     def _lock_data_dir(self) -> None:
         """Refuse to run two stacks on one data directory (they would overwrite its state)."""
-        self._lock_file = open(self.data_dir / "stack.lock", "w")  # noqa: SIM115
+        self._lock_file = open(self.data_dir / "stack.lock", "w")
         try:
             fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -206,7 +206,7 @@ class LocalStack:
     def start(self) -> LocalStack:
         """Start the stack; return when the emulator and provider answer and resources exist."""
         if self._own_out:
-            self.supervisor.out = open(self.data_dir / "stack.log", "a")  # noqa: SIM115
+            self.supervisor.out = open(self.data_dir / "stack.log", "a")
         try:
             self._lock_data_dir()
             self._check_ports_free()

@@ -14,8 +14,18 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import CheckConstraint, DateTime, Index, String, create_engine, event, text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Index,
+    String,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -124,25 +134,29 @@ class Accounts:
         self.engine.dispose()
 
     @contextmanager
-    def _migration_lock(self, connection: Connection) -> Iterator[None]:
-        """Serialise migrations between processes (advisory lock, or a lock file for SQLite)."""
-        if self.engine.dialect.name == "postgresql":
-            lock = text("SELECT pg_advisory_xact_lock(:key)")
-            connection.execute(lock, {"key": MIGRATION_LOCK_KEY})
+    def _sqlite_migration_lock(self) -> Iterator[None]:
+        """Serialise SQLite migrations between processes with a lock file (no-op otherwise).
+
+        Taken around the whole transaction: released before the commit, another process would
+        read the old schema version and create the same tables again.
+        """
+        if not self._sqlite_file:
             yield
-        elif self._sqlite_file:
-            with open(f"{self._sqlite_file}.migrate.lock", "a") as lock_file:
-                fcntl.flock(lock_file, fcntl.LOCK_EX)
-                yield  # the lock is released when the file closes
-        else:
-            yield
+            return
+        with open(f"{self._sqlite_file}.migrate.lock", "a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            yield  # the lock is released when the file closes
 
     def migrate(self) -> None:
         """Upgrade the schema to the newest revision; idempotent, safe from several processes."""
         from alembic import command  # local import: only start-up needs Alembic
         from alembic.config import Config
 
-        with self.engine.begin() as connection, self._migration_lock(connection):
+        with self._sqlite_migration_lock(), self.engine.begin() as connection:
+            if self.engine.dialect.name == "postgresql":
+                # Held until this transaction ends, so the next migrator sees the new schema.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": MIGRATION_LOCK_KEY})
             config = Config()
             config.set_main_option("script_location", str(MIGRATIONS_DIR))
             config.attributes["connection"] = connection
@@ -193,6 +207,12 @@ class Accounts:
             return existing
         new = Profile(identity_id=identity_id, name=email.split("@")[0], email=email, role=FREE)
         return new if self._insert(new) else self.get(identity_id)
+
+    def find_by_email(self, email: str) -> list[Profile]:
+        """Every profile with this e-mail address, oldest first (addresses need not be unique)."""
+        with self._sessions() as session:
+            query = select(Profile).where(func.lower(Profile.email) == email.strip().lower())
+            return list(session.scalars(query.order_by(Profile.created)))
 
     def update(self, identity_id: str, **fields: str | None) -> Profile:
         """Change editable fields (name, email, institution, role); NoSuchProfile if absent."""

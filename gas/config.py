@@ -16,6 +16,9 @@ from pathlib import Path
 
 ENVIRONMENTS = ("dev", "prod")
 ARCHIVE_BACKENDS = ("s3-glacier", "glacier-vault")
+# S3 storage classes the s3-glacier backend archives into (GAS_ARCHIVE_STORAGE_CLASS).
+ARCHIVE_STORAGE_CLASSES = ("GLACIER", "DEEP_ARCHIVE")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 MAX_SQS_DELAY_SECONDS = 900  # SQS DelaySeconds maximum
 MAX_TRUSTED_PROXIES = 10  # more forwarded hops than this is a misconfiguration, not a topology
 # The local stack writes its endpoints here, under GAS_DATA_DIR; dev settings read it back.
@@ -27,8 +30,13 @@ REQUIRED_IN_PROD = (
 SECRET_KEYS = ("SECRET_KEY", "GLOBUS_CLIENT_SECRET", "DATABASE_URL")
 
 
-class ConfigError(Exception):
+class SettingsError(Exception):
     """A setting is missing or out of range; the message names it."""
+
+
+def _named(suffix: str, doc: str) -> property:
+    """A resource name derived from the deployment's name prefix."""
+    return property(lambda self: f"{self.name}-{suffix}", doc=doc)
 
 
 @dataclass(frozen=True)
@@ -63,33 +71,14 @@ class Settings:
     annotator_time_limit: int
     annotator_lease_seconds: int
     max_receives: int
+    log_level: str
     # Proxies in front whose X-Forwarded-* headers are trusted (0: none; behind an ALB: 1).
     trusted_proxies: int
 
-    @property
-    def is_dev(self) -> bool:
-        """True on the local stack."""
-        return self.env == "dev"
-
-    @property
-    def inputs_bucket(self) -> str:
-        """Bucket holding uploaded input files."""
-        return f"{self.name}-inputs"
-
-    @property
-    def results_bucket(self) -> str:
-        """Bucket holding annotated results, logs and summaries."""
-        return f"{self.name}-results"
-
-    @property
-    def jobs_table(self) -> str:
-        """DynamoDB table of job rows."""
-        return f"{self.name}-annotations"
-
-    @property
-    def vault_name(self) -> str:
-        """Glacier vault used by the `glacier-vault` archive backend."""
-        return f"{self.name}-archive"
+    inputs_bucket = _named("inputs", "Bucket holding uploaded input files.")
+    results_bucket = _named("results", "Bucket holding annotated results, logs and summaries.")
+    jobs_table = _named("annotations", "DynamoDB table of job rows.")
+    vault_name = _named("archive", "Glacier vault used by the `glacier-vault` archive backend.")
 
     def topic_name(self, topic: str) -> str:
         """SNS topic name for a logical topic (job_requests, job_results, restore, thaw)."""
@@ -140,9 +129,9 @@ def _int(values: Mapping[str, str], key: str, default: int, low: int, high: int)
     try:
         number = int(raw)
     except ValueError:
-        raise ConfigError(f"{key}={raw!r} is not an integer in [{low}, {high}]") from None
+        raise SettingsError(f"{key}={raw!r} is not an integer in [{low}, {high}]") from None
     if not low <= number <= high:
-        raise ConfigError(f"{key}={number} is out of range [{low}, {high}]")
+        raise SettingsError(f"{key}={number} is out of range [{low}, {high}]")
     return number
 
 
@@ -150,19 +139,19 @@ def _choice(values: Mapping[str, str], key: str, default: str, allowed: tuple[st
     """Read a setting that must be one of `allowed`."""
     value = values.get(key) or default
     if value not in allowed:
-        raise ConfigError(f"{key}={value!r} must be one of {', '.join(allowed)}")
+        raise SettingsError(f"{key}={value!r} must be one of {', '.join(allowed)}")
     return value
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Build the settings from the environment; raise ConfigError naming what is wrong."""
+    """Build the settings from the environment; raise SettingsError naming what is wrong."""
     values = _layered(os.environ if environ is None else environ)
     env = _choice(values, "GAS_ENV", "dev", ENVIRONMENTS)
     if env == "prod":
         values = _load_secrets(values)
         missing = [key for key in REQUIRED_IN_PROD if not values.get(key)]
         if missing:
-            raise ConfigError(f"missing required settings: {', '.join(missing)}")
+            raise SettingsError(f"missing required settings: {', '.join(missing)}")
     data_dir = Path(values.get("GAS_DATA_DIR") or ".gas").resolve()
     port = _int(values, "PORT", 5000, 1, 65535)
     annotation_data = values.get("GAS_ANNOTATION_DATA")
@@ -188,7 +177,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         archive_backend=_choice(values, "GAS_ARCHIVE_BACKEND", "s3-glacier", ARCHIVE_BACKENDS),
         archive_storage_class=_choice(
-            values, "GAS_ARCHIVE_STORAGE_CLASS", "GLACIER", ("GLACIER", "DEEP_ARCHIVE")
+            values, "GAS_ARCHIVE_STORAGE_CLASS", "GLACIER", ARCHIVE_STORAGE_CLASSES
         ),
         data_dir=data_dir,
         port=port,
@@ -199,5 +188,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         # A dead annotator's job is taken over within this many seconds.
         annotator_lease_seconds=_int(values, "GAS_ANNOTATOR_LEASE_SECONDS", 60, 3, 3600),
         max_receives=_int(values, "GAS_MAX_RECEIVES", 3, 1, 1000),
+        log_level=_choice(values, "GAS_LOG_LEVEL", "INFO", LOG_LEVELS),
         trusted_proxies=_int(values, "GAS_TRUSTED_PROXIES", 0, 0, MAX_TRUSTED_PROXIES),
     )

@@ -7,6 +7,7 @@ import binascii
 import json
 import re
 import time
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from gas.config import Settings
 from gas.keys import is_job_id
 
 if TYPE_CHECKING:
-    from gas.archive_backends import Archived
+    from gas.archive.base import Archived
 
 PENDING, RUNNING, COMPLETED, FAILED = "PENDING", "RUNNING", "COMPLETED", "FAILED"
 STATUSES = (PENDING, RUNNING, COMPLETED, FAILED)
@@ -111,6 +112,11 @@ class JobStore:
             page, token = self.list_for_user(user_id, MAX_PAGE_SIZE, token)
             jobs.extend(page)
         return jobs
+
+    def every_job(self) -> Iterator[dict]:
+        """Every job row, in no order: a table scan, for operators' listings only."""
+        for page in self._ddb.get_paginator("scan").paginate(TableName=self._table):
+            yield from (_from_item(item) for item in page.get("Items", []))
 
     # --- writes ------------------------------------------------------------------------------
     def create(self, job: dict) -> bool:
@@ -235,26 +241,20 @@ class JobStore:
 
     def claim_restore(self, job_id: str, token: str, stale_before: int) -> dict | None:
         """Take the right to start this archived job's retrieval (a stale claim can be taken)."""
-        return self.update(
-            job_id, {"restore_claim": token, "restore_claimed_at": int(time.time())},
-            condition="attribute_exists(#results_file_archive_id)"
-                      " AND attribute_not_exists(#restore)"
-                      " AND (attribute_not_exists(#restore_claim) OR #restore_claimed_at < :stale)",
-            condition_values={":stale": stale_before},
+        return self._claim(
+            job_id, "restore", token,
+            "attribute_exists(#results_file_archive_id) AND attribute_not_exists(#restore)",
+            stale_before=stale_before,
         )
 
     def release_restore_claim(self, job_id: str, token: str) -> dict | None:
         """Give the claim back after a failed start, so a retry can start the retrieval."""
-        return self.update(job_id, remove=("restore_claim", "restore_claimed_at"),
-                           condition="#restore_claim = :token", condition_values={":token": token})
+        return self._as_holder(job_id, "restore", token, release=True)
 
     def record_retrieval(self, job_id: str, token: str, restore: dict) -> dict | None:
         """Record the started retrieval ({tier, requested_at, retrieval}) by the claim holder."""
-        return self.update(
-            job_id, {"restore": restore}, remove=("restore_claim", "restore_claimed_at"),
-            condition="#restore_claim = :token AND attribute_not_exists(#restore)",
-            condition_values={":token": token},
-        )
+        return self._as_holder(job_id, "restore", token, {"restore": restore},
+                               condition="attribute_not_exists(#restore)", release=True)
 
     def replace_retrieval(self, job_id: str, old_retrieval: str, restore: dict) -> dict | None:
         """Swap a lost retrieval for a new one (if `old_retrieval` is still the current one)."""
@@ -273,50 +273,74 @@ class JobStore:
 
     def claim_thaw(self, job_id: str, retrieval: str, token: str, stale_before: int) -> dict | None:
         """Take the right to put the file back (one copy back even with duplicate messages)."""
-        return self.update(
-            job_id, {"thaw_claim": token, "thaw_claimed_at": int(time.time())},
-            condition="#restore.#retrieval = :r AND attribute_exists(#results_file_archive_id)"
-                      " AND (attribute_not_exists(#thaw_claim) OR #thaw_claimed_at < :stale)",
-            condition_values={":r": retrieval, ":stale": stale_before},
+        return self._claim(
+            job_id, "thaw", token,
+            "#restore.#retrieval = :r AND attribute_exists(#results_file_archive_id)",
+            {":r": retrieval}, stale_before=stale_before,
         )
 
     def release_thaw_claim(self, job_id: str, token: str) -> dict | None:
         """Give the thaw claim back after a failure, so a retry can finish."""
-        return self.update(job_id, remove=("thaw_claim", "thaw_claimed_at"),
-                           condition="#thaw_claim = :token", condition_values={":token": token})
+        return self._as_holder(job_id, "thaw", token, release=True)
 
     def finish_restore(self, job_id: str, token: str) -> dict | None:
         """The file is back: clear the archived and restoring marks (by the thaw claim holder)."""
-        return self.update(
-            job_id, {"restored_at": int(time.time())},
-            remove=("results_file_archive_id", "restore", "restore_announced_at", "thaw_claim",
-                    "thaw_claimed_at", "archive_size", "archive_sha256"),
-            condition="#thaw_claim = :token", condition_values={":token": token},
+        return self._as_holder(
+            job_id, "thaw", token, {"restored_at": int(time.time())},
+            remove=("results_file_archive_id", "restore", "restore_announced_at", "archive_size",
+                    "archive_sha256"),
+            release=True,
         )
 
     def claim_notification(self, job_id: str, token: str) -> dict | None:
         """Take the one right to e-mail about this job (never granted twice)."""
-        return self.update(
-            job_id, {"notify_claim": token, "notify_claimed_at": int(time.time())},
-            condition="#job_status IN (:completed, :failed) AND attribute_not_exists(#notified_at)"
-                      " AND attribute_not_exists(#notify_claim)",
-            condition_values={":completed": COMPLETED, ":failed": FAILED},
+        return self._claim(
+            job_id, "notify", token,
+            "#job_status IN (:completed, :failed) AND attribute_not_exists(#notified_at)",
+            {":completed": COMPLETED, ":failed": FAILED},
         )
 
     def release_notification(self, job_id: str, token: str) -> dict | None:
         """Give the right back after SES refused the mail (it was certainly not sent)."""
-        return self.update(
-            job_id, remove=("notify_claim", "notify_claimed_at"),
-            condition="#notify_claim = :token AND attribute_not_exists(#notified_at)",
-            condition_values={":token": token},
-        )
+        return self._as_holder(job_id, "notify", token,
+                               condition="attribute_not_exists(#notified_at)", release=True)
 
     def mark_notified(self, job_id: str, token: str, message_id: str) -> dict | None:
         """Record the sent mail (by the claim holder)."""
-        return self.update(
-            job_id, {"notified_at": int(time.time()), "notify_message_id": message_id},
-            condition="#notify_claim = :token", condition_values={":token": token},
+        return self._as_holder(
+            job_id, "notify", token,
+            {"notified_at": int(time.time()), "notify_message_id": message_id},
         )
+
+    # --- claims ------------------------------------------------------------------------------
+    # A claim gives one worker at a time the right to do a step that must happen once: the
+    # holder's token in `{kind}_claim`, the time in `{kind}_claimed_at`. A claim older than
+    # `stale_before` belonged to a worker that died and can be taken; without it, never.
+    def _claim(
+        self, job_id: str, kind: str, token: str, condition: str,
+        values: dict | None = None, stale_before: int | None = None,
+    ) -> dict | None:
+        """Take the `kind` claim if `condition` holds and nobody (alive) holds it."""
+        claim = f"{kind}_claim"
+        free = f"attribute_not_exists(#{claim})"
+        values = dict(values or {})
+        if stale_before is not None:
+            free = f"({free} OR #{claim}ed_at < :stale)"
+            values[":stale"] = stale_before
+        return self.update(job_id, {claim: token, f"{claim}ed_at": int(time.time())},
+                           condition=f"{condition} AND {free}", condition_values=values)
+
+    def _as_holder(
+        self, job_id: str, kind: str, token: str, set_values: dict | None = None,
+        remove: tuple[str, ...] = (), condition: str = "", release: bool = False,
+    ) -> dict | None:
+        """Update on behalf of the `kind` claim's holder; `release` gives the claim back too."""
+        if release:
+            remove = (*remove, f"{kind}_claim", f"{kind}_claimed_at")
+        holder = f"#{kind}_claim = :token"
+        return self.update(job_id, set_values, remove=remove,
+                           condition=f"{holder} AND {condition}" if condition else holder,
+                           condition_values={":token": token})
 
 
 def _encode_page_token(last_key: dict | None) -> str | None:

@@ -6,8 +6,8 @@ import re
 import uuid
 from dataclasses import dataclass
 
-_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_JOB_ID_RE = re.compile(rf"^{_UUID}$")
+# Job ids (`new_job_id`) and identity ids (Globus, the dev provider) are lower-case UUID strings.
+_UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # What an input file name may keep in a key; everything else becomes "_".
 _UNSAFE_CHARS_RE = re.compile(r"[^A-Za-z0-9._-]")
 _DISPLAY_NAME_RE = re.compile(r"^[^/\\\x00-\x1f\x7f]{1,255}$")
@@ -27,9 +27,14 @@ def new_job_id() -> str:
     return str(uuid.uuid4())
 
 
+def is_uuid(value: object) -> bool:
+    """True when `value` is a UUID string as GAS writes ids (the whole string, nothing after)."""
+    return isinstance(value, str) and _UUID_RE.fullmatch(value) is not None
+
+
 def is_job_id(value: str) -> bool:
     """True when `value` has the shape of a job id."""
-    return bool(_JOB_ID_RE.match(value or ""))
+    return is_uuid(value)
 
 
 def safe_file_name(file_name: str) -> str:
@@ -86,8 +91,8 @@ def parse_input_key(prefix: str, user_id: str, key: str) -> InputKey:
     return InputKey(user_id=user_id, job_id=job_id, file_name=file_name)
 
 
-def _stem(file_name: str) -> str:
-    """File name without .gz and .vcf endings."""
+def file_stem(file_name: str) -> str:
+    """File name without its .vcf.gz, .vcf.bgz, .gz, .bgz or .vcf ending (the one definition)."""
     for suffix in (".gz", ".bgz", ".vcf"):
         if file_name.lower().endswith(suffix):
             file_name = file_name[: -len(suffix)]
@@ -96,7 +101,7 @@ def _stem(file_name: str) -> str:
 
 def result_keys(prefix: str, user_id: str, job_id: str, file_name: str) -> dict[str, str]:
     """Keys of a job's result, count log and summary files."""
-    base = f"{user_prefix(prefix, user_id)}{job_id}~{_stem(safe_file_name(file_name))}"
+    base = f"{user_prefix(prefix, user_id)}{job_id}~{file_stem(safe_file_name(file_name))}"
     return {
         "s3_key_result_file": f"{base}.annot.vcf",
         "s3_key_log_file": f"{base}.vcf.count.log",

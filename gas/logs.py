@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
-import os
 from collections.abc import Iterator
 
 _job_id: contextvars.ContextVar[str] = contextvars.ContextVar("job_id", default="-")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [job=%(job_id)s] %(message)s"
+# Libraries that log routine steps at INFO (botocore every retry, alembic each start-up step and
+# plugin); their warnings still show, their chatter stays out of the service's logs.
+QUIET_LIBRARIES = ("botocore", "alembic")
 
 
 class JobIdFilter(logging.Filter):
@@ -32,18 +34,13 @@ def job_context(job_id: str) -> Iterator[None]:
         _job_id.reset(token)
 
 
-def current_job_id() -> str:
-    """The job id of the block in hand ('-' outside one)."""
-    return _job_id.get()
-
-
-def setup_logging(level: str | None = None) -> None:
-    """Configure the root logger once for a GAS process (level from GAS_LOG_LEVEL, INFO)."""
+def setup_logging(level: str = "INFO") -> None:
+    """Configure the root logger once for a GAS process (`Settings.log_level`, GAS_LOG_LEVEL)."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     handler.addFilter(JobIdFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level or os.environ.get("GAS_LOG_LEVEL", "INFO"))
-    # botocore logs every retry at INFO; keep its noise out of job logs.
-    logging.getLogger("botocore").setLevel(logging.WARNING)
+    root.setLevel(level)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

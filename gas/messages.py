@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass, fields
 from typing import ClassVar
 
 from gas import aws
 from gas.config import Settings
+from gas.keys import is_uuid
 
-# Ids are uuid4 strings from `gas.keys.new_job_id` or Globus identity ids; nothing else is accepted.
-_ID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 MAX_MESSAGE_BYTES = 262_144  # SQS/SNS message size limit
 _FIELD_TYPES = {"str": str, "int": int}
 
@@ -34,7 +32,8 @@ class Message:
             # bool is an int subclass; a JSON true must not pass as a time.
             if type(value) is not _FIELD_TYPES[f.type]:
                 raise MessageError(f"{self.type}: {f.name} must be {f.type}, got {value!r}")
-            if f.name.endswith("_id") and not _ID_RE.match(value):
+            # Ids are job ids or identity ids; nothing else is accepted.
+            if f.name.endswith("_id") and not is_uuid(value):
                 raise MessageError(f"{self.type}: {f.name} {value!r} is not a valid id")
 
 

@@ -5,18 +5,20 @@ fresh copy of the message back with a delay (waiting never uses up the retry bud
 exception leaves the message for another attempt with backoff;
 once the receive count reaches the retry budget the message goes to the dead-letter queue (after
 `on_give_up` has recorded the failure). A body that does not decode goes straight to the
-dead-letter queue. First SIGTERM/SIGINT: finish the messages in hand, then exit; second: exit now.
+dead-letter queue. First SIGTERM/SIGINT: finish the messages in hand, then exit. Second: exit
+now, through normal teardown (SystemExit, as rq does, so `finally` blocks and atexit handlers
+run): the messages in hand are made visible again at once and the handler threads, daemons,
+are not waited for. Later signals are ignored while that teardown runs.
 """
 
 from __future__ import annotations
 
 import logging
-import os
+import queue
 import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from gas import aws
@@ -35,7 +37,7 @@ DEFAULT_VISIBILITY_SECONDS = 60  # a dead worker's message is seen again within 
 RETRY_BASE_SECONDS = 5
 
 
-class Retry(Exception):  # noqa: N818 - a signal to the loop, not an error
+class Retry(Exception):  # a signal to the loop, not an error
     """Raised by a handler to return its message to the queue after `delay_seconds`."""
 
     def __init__(self, delay_seconds: int, reason: str = "") -> None:
@@ -60,6 +62,37 @@ GiveUp = Callable[[Message, Exception], None]
 def job_id_of(message: Message | None) -> str:
     """The job id a message is about, or the user id for user-level messages."""
     return getattr(message, "job_id", None) or getattr(message, "user_id", None) or "-"
+
+
+class _HandlerThreads:
+    """Daemon threads that run handler calls: a forced stop exits without waiting for them."""
+
+    def __init__(self, count: int, name: str) -> None:
+        self._calls: queue.SimpleQueue = queue.SimpleQueue()
+        self._threads = [threading.Thread(target=self._serve, name=f"{name}-{n}", daemon=True)
+                         for n in range(count)]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, call: Callable[..., None], *args: object) -> None:
+        """Run `call(*args)` on the next free thread."""
+        self._calls.put((call, args))
+
+    def _serve(self) -> None:
+        """Run calls until told to end (None)."""
+        while (task := self._calls.get()) is not None:
+            call, args = task
+            try:
+                call(*args)
+            except BaseException:  # a thread that died would lose its slot for good
+                log.exception("handler thread: %s escaped", call)
+
+    def finish(self) -> None:
+        """Let every submitted call complete, then end the threads."""
+        for _ in self._threads:
+            self._calls.put(None)
+        for thread in self._threads:
+            thread.join()
 
 
 class Worker:
@@ -92,17 +125,27 @@ class Worker:
         self._in_hand: dict[str, float] = {}
         self._lock = threading.Lock()
         self._signals = 0
+        self._forced = False
 
     # --- lifecycle ---------------------------------------------------------------------------
     def stop(self, signum: int | None = None, _frame=None) -> None:
-        """First call: finish messages in hand and exit. Second signal: exit at once."""
+        """First call: finish messages in hand and exit. Second signal: SystemExit at once."""
         self._signals += 1
-        if signum is not None and self._signals > 1:
-            log.warning("second signal: exiting now, %d message(s) return to the queue",
-                        len(self._in_hand))
-            os._exit(1)
-        log.info("stopping: finishing %d message(s) in hand", len(self._in_hand))
+        if signum is None or self._signals == 1:
+            log.info("stopping: finishing %d message(s) in hand", len(self._in_hand))
+            self._stop.set()
+            return
+        if self._forced:
+            return  # the forced exit's teardown is running; a further signal must not break it
+        self._forced = True
         self._stop.set()
+        # Ignored, not handled: interpreter shutdown resets Python-level handlers to the
+        # default (die on SIGTERM), so a further signal during teardown would kill the process.
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, signal.SIG_IGN)
+        log.warning("second signal: exiting now, %d message(s) go back to the queue",
+                    len(self._in_hand))
+        raise SystemExit(1)
 
     def run(self) -> None:
         """Consume until stopped."""
@@ -113,7 +156,8 @@ class Worker:
         log.info("worker on %s started (concurrency %d)", self.queue, self.concurrency)
         heartbeat = threading.Thread(target=self._heartbeat, args=(url,), daemon=True)
         heartbeat.start()
-        with ThreadPoolExecutor(self.concurrency, thread_name_prefix=self.queue) as pool:
+        pool = _HandlerThreads(self.concurrency, self.queue)
+        try:
             while not self._stop.is_set():
                 free = self.concurrency - len(self._in_hand)
                 if free <= 0:
@@ -123,7 +167,24 @@ class Worker:
                     with self._lock:
                         self._in_hand[raw["ReceiptHandle"]] = time.monotonic()
                     pool.submit(self._process, url, raw)
-        log.info("worker on %s stopped", self.queue)
+            pool.finish()
+        except SystemExit:
+            self._hand_back(url)
+            raise
+        finally:
+            log.info("worker on %s stopped", self.queue)
+
+    def _hand_back(self, url: str) -> None:
+        """Make the messages in hand visible again now (a forced stop), not after their timeout."""
+        with self._lock:
+            receipts = list(self._in_hand)
+            self._in_hand.clear()  # the heartbeat must not hide them again
+        for receipt in receipts:
+            try:
+                self._set_visibility(url, receipt, 0)
+            except Exception:  # best effort: the visibility timeout returns it anyway
+                log.warning("message could not be handed back; it returns after its timeout",
+                            exc_info=True)
 
     # --- one message -------------------------------------------------------------------------
     def _receive(self, url: str, count: int) -> list[dict]:
@@ -185,6 +246,12 @@ class Worker:
             return
         except Exception as exc:  # per-message isolation: one bad job never stops the worker
             self._release(delivery.receipt_handle)
+            if self._forced:
+                # A forced stop tore the handler's resources down under it (the annotator's
+                # engine child, say) and already handed the message back: not a failure.
+                log.info("message %s interrupted by the forced stop: %s", raw.get("MessageId"),
+                         exc)
+                return
             if delivery.receive_count >= self.max_receives:
                 log.error("retries exceeded for message %s (%d receives): %s",
                           raw.get("MessageId"), delivery.receive_count, exc, exc_info=True)

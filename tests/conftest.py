@@ -3,41 +3,20 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
-import requests
 
+from devstack.net import free_port, wait_until_up
 from gas import aws
 from gas.config import load_settings
 from gas.resources import ensure_resources
 
 REPO = Path(__file__).resolve().parent.parent
 MOTO_START_TIMEOUT_SECONDS = 20
-
-
-def free_port() -> int:
-    """A TCP port on loopback that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_http(url: str, timeout: float) -> None:
-    """Poll `url` until it answers (any status) or fail the test."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    pytest.fail(f"{url} did not answer within {timeout}s")
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +31,7 @@ def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> str:
     )
     endpoint = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(f"{endpoint}/moto-api/", MOTO_START_TIMEOUT_SECONDS)
+        wait_until_up(f"{endpoint}/moto-api/", MOTO_START_TIMEOUT_SECONDS)
         yield endpoint
     finally:
         proc.terminate()  # the emulator saves its state on the way out

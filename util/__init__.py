@@ -1,7 +1,9 @@
 """The util workers (notify, archive, restore, thaw) and the wiring they share.
 
 Each `util.<name>` module has a handler `handle(deps, message, delivery)` that tests call
-directly, and a `main()` that runs it under `gas.worker.Worker` on its queue.
+directly, and a `main()` that runs it under `gas.worker.Worker` on its queue. The worker loop
+is the one place that checks a message's type: anything but `accepts` is dead-lettered there,
+so a handler only ever sees the message type it is written for.
 """
 
 from __future__ import annotations
@@ -11,19 +13,16 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from gas.accounts import Accounts
-from gas.config import ConfigError, Settings, load_settings
+from gas.config import Settings, SettingsError, load_settings
 from gas.jobs import JobStore
 from gas.logs import setup_logging
 from gas.messages import Message
 from gas.worker import Delivery, Worker
 
 log = logging.getLogger(__name__)
-
-
-class UnexpectedMessage(TypeError):
-    """A well-formed message of a type this queue does not carry (retried, then dead-lettered)."""
 
 
 @dataclass(frozen=True)
@@ -44,29 +43,34 @@ class Deps:
         profile = self.accounts.get(user_id)
         return bool(profile and profile.is_premium)
 
+    def job(self, job_id: str, outcome: str) -> dict | None:
+        """The job row, or None (logged with what is therefore not done) when it is gone."""
+        job = self.store.get(job_id)
+        if job is None:
+            log.info("job %s no longer exists; %s", job_id, outcome)
+        return job
 
-def expect(message: Message, cls: type[Message]) -> None:
-    """Raise UnexpectedMessage unless `message` is a `cls`."""
-    if not isinstance(message, cls):
-        raise UnexpectedMessage(f"expected {cls.type}, got {message.type}")
 
+@dataclass(frozen=True)
+class UtilWorker:
+    """One util worker: its queue, its handler, the one message type it accepts."""
 
-def run(
-    queue: str,
-    handle: Callable[[Deps, Message, Delivery], None],
-    accepts: type[Message],
-    *,
-    concurrency: int = 1,
-) -> None:
-    """Entry point of a util worker: settings, logging, dependencies, then consume `queue`.
+    queue: str
+    handle: Callable[[Deps, Any, Delivery], None]
+    accepts: type[Message]
+    concurrency: int = 1
 
-    Messages of another type than `accepts` go to the dead-letter queue at once.
-    """
-    setup_logging()
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        sys.exit(f"{queue} worker: configuration error: {exc}")
-    deps = Deps.build(settings)
-    handler = partial(handle, deps)
-    Worker(settings, queue, handler, concurrency=concurrency, accepts=(accepts,)).run()
+    def worker(self, deps: Deps, **options: Any) -> Worker:
+        """The worker loop for this handler; messages of another type are dead-lettered."""
+        options.setdefault("concurrency", self.concurrency)
+        return Worker(deps.settings, self.queue, partial(self.handle, deps),
+                      accepts=(self.accepts,), **options)
+
+    def main(self) -> None:
+        """Entry point of the worker process: settings, logging, dependencies, then consume."""
+        try:
+            settings = load_settings()
+        except SettingsError as exc:
+            sys.exit(f"{self.queue} worker: configuration error: {exc}")
+        setup_logging(settings.log_level)
+        self.worker(Deps.build(settings)).run()

@@ -12,22 +12,20 @@ from __future__ import annotations
 import logging
 import time
 
-from gas.archive_backends import ArchiveBackend, MissingResult, backend_for
+from gas.archive import ArchiveBackend, MissingResult, backend_for
 from gas.jobs import COMPLETED
-from gas.messages import JobResult, Message, RestoreRequest, publish
+from gas.messages import JobResult, RestoreRequest, publish
 from gas.worker import Delivery, Retry
-from util import Deps, expect, run
+from util import Deps, UtilWorker
 
 log = logging.getLogger("util.archive")
 CONCURRENCY = 4
 
 
-def handle(deps: Deps, message: Message, delivery: Delivery) -> None:
+def handle(deps: Deps, message: JobResult, delivery: Delivery) -> None:
     """Archive the job's result file if its window has passed and its owner is Free now."""
-    expect(message, JobResult)
-    job = deps.store.get(message.job_id)
+    job = deps.job(message.job_id, "nothing to archive")
     if job is None:
-        log.info("job %s no longer exists; nothing to archive", message.job_id)
         return
     if job["job_status"] != COMPLETED:
         log.info("job %s is %s; only completed results are archived", job["job_id"],
@@ -77,9 +75,8 @@ def archive(deps: Deps, job: dict, backend: ArchiveBackend) -> None:
                                               requested_at=int(time.time())))
 
 
-def main() -> None:
-    """Run the archive worker."""
-    run("archive", handle, JobResult, concurrency=CONCURRENCY)
+WORKER = UtilWorker("archive", handle, JobResult, concurrency=CONCURRENCY)
+main = WORKER.main
 
 
 if __name__ == "__main__":

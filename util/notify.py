@@ -12,58 +12,29 @@ gives the claim back for a retry.
 
 from __future__ import annotations
 
-import html
 import logging
 import time
 import uuid
-from datetime import UTC, datetime
 
 from botocore.exceptions import ClientError
 
 from gas import mailer
 from gas.jobs import COMPLETED, FAILED
-from gas.messages import JobResult, Message
+from gas.messages import JobResult
+from gas.summaries import load_summary
 from gas.worker import Delivery
-from util import Deps, expect, run
+from util import Deps, UtilWorker, job_mail
 
 log = logging.getLogger("util.notify")
 CONCURRENCY = 4
 SEND_SECONDS = 60  # longer than an SES call with botocore's retries
 
 
-def job_link(deps: Deps, job_id: str) -> str:
-    """The job's page in the web app."""
-    return f"{deps.settings.base_url}/annotations/{job_id}"
-
-
-def compose(deps: Deps, job: dict, name: str | None, address: str) -> mailer.Mail:
-    """The mail about a finished job: what happened, when, and the link to it."""
-    file_name = job.get("input_file_name") or "your file"
-    link = job_link(deps, job["job_id"])
-    finished = datetime.fromtimestamp(job.get("complete_time") or 0, UTC)
-    when = finished.strftime("%Y-%m-%d %H:%M UTC")
-    if job["job_status"] == COMPLETED:
-        subject = f"GAS: annotation of {file_name} is ready"
-        what = f"Your annotation job for {file_name} completed at {when}."
-    else:
-        subject = f"GAS: annotation of {file_name} failed"
-        reason = job.get("failure_reason") or "unknown error"
-        what = f"Your annotation job for {file_name} failed at {when}: {reason}"
-    greeting = f"Hello {name}," if name else "Hello,"
-    text = f"{greeting}\n\n{what}\n\nSee the job: {link}\n\n-- GAS\n"
-    e = html.escape
-    body = (f"<p>{e(greeting)}</p><p>{e(what)}</p>"
-            f'<p><a href="{e(link)}">See the job</a></p><p>&mdash; GAS</p>')
-    return mailer.Mail(to_address=address, to_name=name, subject=subject, text=text, html=body)
-
-
-def handle(deps: Deps, message: Message, delivery: Delivery) -> None:
+def handle(deps: Deps, message: JobResult, delivery: Delivery) -> None:
     """Send the job's one notification, unless it was sent (or claimed) before."""
-    expect(message, JobResult)
     store = deps.store
-    job = store.get(message.job_id)
+    job = deps.job(message.job_id, "no mail")
     if job is None:
-        log.info("job %s no longer exists; no mail", message.job_id)
         return
     if job["job_status"] not in (COMPLETED, FAILED):
         log.warning("job %s is %s, not finished; no mail", message.job_id, job["job_status"])
@@ -76,7 +47,8 @@ def handle(deps: Deps, message: Message, delivery: Delivery) -> None:
         log.error("user %s has no e-mail address; job %s not notified", job["user_id"],
                   job["job_id"])
         return
-    mail = compose(deps, job, profile.name, profile.email)
+    mail = job_mail.compose(deps.settings, job, load_summary(deps.settings, job),
+                            deps.is_premium(job["user_id"]), profile.name, profile.email)
     token = str(uuid.uuid4())
     if store.claim_notification(job["job_id"], token) is None:
         _log_duplicate(store.get(job["job_id"]) or job)
@@ -104,9 +76,8 @@ def _log_duplicate(job: dict) -> None:
                     claimed_at)
 
 
-def main() -> None:
-    """Run the notify worker."""
-    run("notify", handle, JobResult, concurrency=CONCURRENCY)
+WORKER = UtilWorker("notify", handle, JobResult, concurrency=CONCURRENCY)
+main = WORKER.main
 
 
 if __name__ == "__main__":

@@ -14,12 +14,13 @@ import logging
 import time
 import uuid
 
-from gas.archive_backends import EXPEDITED, STANDARD, ArchiveBackend, CapacityError, backend_for
+from gas.archive import backend_for
+from gas.archive.retrieval import announce_retrieval, start_retrieval
 from gas.jobs import COMPLETED
 from gas.logs import job_context
-from gas.messages import Message, RestoreRequest, ThawRequest, publish
+from gas.messages import RestoreRequest
 from gas.worker import Delivery, Retry
-from util import Deps, expect, run
+from util import Deps, UtilWorker
 
 log = logging.getLogger("util.restore")
 CLAIM_STALE_SECONDS = 120  # a start claim older than this belonged to a worker that died
@@ -29,28 +30,8 @@ class RestoreIncomplete(RuntimeError):
     """Some of the user's jobs could not be handled; the message is retried for them."""
 
 
-def start_retrieval(backend: ArchiveBackend, job: dict) -> dict:
-    """Start a retrieval, Expedited first and Standard when refused; the `restore` record."""
-    try:
-        tier, retrieval = EXPEDITED, backend.start_retrieval(job, EXPEDITED)
-    except CapacityError as exc:
-        log.info("job %s: Expedited refused (%s); asking for Standard", job["job_id"], exc)
-        tier, retrieval = STANDARD, backend.start_retrieval(job, STANDARD)
-    return {"tier": tier, "requested_at": int(time.time()), "retrieval": retrieval}
-
-
-def announce(deps: Deps, job: dict, restore: dict) -> None:
-    """Publish the thaw request for this retrieval and record that it went out."""
-    publish(deps.settings, ThawRequest(
-        job_id=job["job_id"], user_id=job["user_id"], retrieval=restore["retrieval"],
-        tier=restore["tier"], requested_at=restore["requested_at"],
-    ))
-    deps.store.mark_restore_announced(job["job_id"], restore["retrieval"])
-
-
-def handle(deps: Deps, message: Message, delivery: Delivery) -> None:
+def handle(deps: Deps, message: RestoreRequest, delivery: Delivery) -> None:
     """Start a retrieval for every archived job of a user who is Premium now."""
-    expect(message, RestoreRequest)
     if not deps.is_premium(message.user_id):
         log.info("user %s is not Premium now (downgraded since?); nothing restored",
                  message.user_id)
@@ -62,10 +43,8 @@ def handle(deps: Deps, message: Message, delivery: Delivery) -> None:
         with job_context(listed["job_id"]):
             try:
                 # The user index is eventually consistent: read the row itself.
-                job = deps.store.get(listed["job_id"])
-                if job is None:
-                    log.info("job %s was deleted; nothing to restore", listed["job_id"])
-                elif job.get("results_file_archive_id") and not restore_job(deps, job):
+                job = deps.job(listed["job_id"], "nothing to restore")
+                if job and job.get("results_file_archive_id") and not restore_job(deps, job):
                     busy.append(listed["job_id"])
             except Exception:  # one job's failure must not stop the user's other jobs
                 log.exception("restore of job %s failed; will retry", listed["job_id"])
@@ -85,7 +64,8 @@ def restore_job(deps: Deps, job: dict) -> bool:
     store = deps.store
     if job.get("restore"):
         if not job.get("restore_announced_at"):
-            announce(deps, job, job["restore"])  # an earlier attempt died before publishing
+            # An earlier attempt died before publishing.
+            announce_retrieval(deps.settings, store, job, job["restore"])
             log.info("job %s: restoring; thaw request published again", job["job_id"])
         else:
             log.info("job %s is being restored already", job["job_id"])
@@ -107,15 +87,14 @@ def restore_job(deps: Deps, job: dict) -> bool:
         log.warning("job %s: start claim lost while starting retrieval %s; it is not recorded",
                     job["job_id"], restore["retrieval"])
         return True
-    announce(deps, recorded, restore)
+    announce_retrieval(deps.settings, store, recorded, restore)
     log.info("job %s: %s retrieval %s started", job["job_id"], restore["tier"],
              restore["retrieval"])
     return True
 
 
-def main() -> None:
-    """Run the restore worker."""
-    run("restore", handle, RestoreRequest)
+WORKER = UtilWorker("restore", handle, RestoreRequest)
+main = WORKER.main
 
 
 if __name__ == "__main__":

@@ -14,12 +14,12 @@ import logging
 import time
 import uuid
 
-from gas.archive_backends import DONE, RetrievalLost, backend_for
+from gas.archive import RETRIEVAL_DONE, RetrievalLost, backend_for
+from gas.archive.retrieval import announce_retrieval, start_retrieval
 from gas.config import MAX_SQS_DELAY_SECONDS
-from gas.messages import Message, ThawRequest
+from gas.messages import ThawRequest
 from gas.worker import Delivery, Retry
-from util import Deps, expect, run
-from util.restore import announce, start_retrieval
+from util import Deps, UtilWorker
 
 log = logging.getLogger("util.thaw")
 CONCURRENCY = 4
@@ -33,13 +33,11 @@ def poll_delay(age_seconds: float) -> int:
     return int(min(MAX_SQS_DELAY_SECONDS, max(MIN_POLL_SECONDS, age_seconds)))
 
 
-def handle(deps: Deps, message: Message, delivery: Delivery) -> None:
+def handle(deps: Deps, message: ThawRequest, delivery: Delivery) -> None:
     """Finish the job's restore if its retrieval is done; otherwise come back later."""
-    expect(message, ThawRequest)
     store = deps.store
-    job = store.get(message.job_id)
+    job = deps.job(message.job_id, "nothing to thaw")
     if job is None:
-        log.info("job %s no longer exists; nothing to thaw", message.job_id)
         return
     if not job.get("results_file_archive_id"):
         log.info("job %s is not archived (restored already); duplicate ignored", job["job_id"])
@@ -54,7 +52,7 @@ def handle(deps: Deps, message: Message, delivery: Delivery) -> None:
         status = backend.retrieval_status(job, message.retrieval)
     except RetrievalLost as exc:
         return _restart(deps, job, exc)
-    if status != DONE:
+    if status != RETRIEVAL_DONE:
         age = time.time() - restore["requested_at"]
         raise Retry(poll_delay(age), f"{restore['tier']} retrieval not finished after {age:.0f}s")
     token = str(uuid.uuid4())
@@ -82,12 +80,11 @@ def _restart(deps: Deps, job: dict, reason: Exception) -> None:
         log.info("job %s changed meanwhile; retrieval %s not used", job["job_id"],
                  restore["retrieval"])
         return
-    announce(deps, replaced, restore)
+    announce_retrieval(deps.settings, deps.store, replaced, restore)
 
 
-def main() -> None:
-    """Run the thaw worker."""
-    run("thaw", handle, ThawRequest, concurrency=CONCURRENCY)
+WORKER = UtilWorker("thaw", handle, ThawRequest, concurrency=CONCURRENCY)
+main = WORKER.main
 
 
 if __name__ == "__main__":

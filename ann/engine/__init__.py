@@ -1,6 +1,6 @@
-"""The GAS annotation engine: streamed, validated VCF annotation from tabix-indexed sources."""
+"""The GAS annotation engine: streamed, validated VCF annotation from prepared sources."""
 
-from .annotate import annotate_file, default_data_dir, stem_of, warm_gene_model_cache
+from .annotate import annotate_file, default_data_dir, prepare_sources, stem_of
 from .errors import (
     AnnotationError,
     ConfigError,
@@ -17,6 +17,6 @@ __all__ = [
     "UnsupportedAssemblyError",
     "annotate_file",
     "default_data_dir",
+    "prepare_sources",
     "stem_of",
-    "warm_gene_model_cache",
 ]

@@ -4,30 +4,28 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
+from gas.keys import file_stem
+
 from . import assembly as assemblies
 from .atomic import AtomicOutputs
 from .config import load_config
+from .data_dir import default_data_dir
 from .errors import DataBundleError
 from .header import read_header
 from .run import AnnotationRun
-from .sources import genes
+from .store.locate import open_store
 from .summary import count_log
 from .vcf_reader import VcfReader, open_input
 from .version import gas_version
-from .writer import output_header
+from .writer import contig_lines, output_header
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def default_data_dir() -> Path:
-    """Return the data bundle folder: $GAS_ANNOTATION_DATA or <repo>/.cache/annotation-data."""
-    env = os.environ.get("GAS_ANNOTATION_DATA")
-    return Path(env) if env else REPO_ROOT / ".cache" / "annotation-data"
+__all__ = ["annotate_file", "default_data_dir", "prepare_sources", "resolve_config", "stem_of"]
 
 
 def resolve_config(config_path: str | os.PathLike | None, data_dir: str | os.PathLike | None,
@@ -45,23 +43,17 @@ def resolve_config(config_path: str | os.PathLike | None, data_dir: str | os.Pat
     return path
 
 
-def warm_gene_model_cache(config_path: str | os.PathLike) -> int:
-    """Parse the gene models a sources TOML names into the on-disk cache (run after a build).
-
-    Returns the number of contigs cached. The first dense annotation would do the same work.
-    """
+def prepare_sources(config_path: str | os.PathLike) -> int:
+    """Prepare every source a sources TOML names (done once; later runs reuse the stores)."""
     specs = load_config(Path(config_path))
-    slots = [s for s in specs if s.kind != "vcf"]
-    return sum(genes.warm_cache(s, i) for i, s in enumerate(slots) if s.kind == "genes")
+    for spec in specs:
+        open_store(spec)
+    return len(specs)
 
 
 def stem_of(path: str | os.PathLike) -> str:
-    """Return the input name without .vcf, .vcf.gz or .gz."""
-    name = Path(path).name
-    for suffix in (".vcf.gz", ".vcf.bgz", ".gz", ".vcf"):
-        if name.lower().endswith(suffix):
-            return name[: -len(suffix)]
-    return name
+    """Return the input name without .vcf, .vcf.gz, .vcf.bgz or .gz (gas.keys' definition)."""
+    return file_stem(Path(path).name)
 
 
 def annotate_file(
@@ -77,36 +69,54 @@ def annotate_file(
     data_dir: str | os.PathLike | None = None,
     max_line_bytes: int = 1_000_000,
     command: str | None = None,
+    input_name: str | None = None,
+    presteps: tuple = (),
 ) -> dict:
-    """Annotate input_path into output_path (plus optional count log and summary JSON)."""
+    """Annotate input_path into output_path (plus optional count log and summary JSON).
+
+    input_name is the user's name for the file (default: the input's own name); it appears in
+    the header's command line, the count log and the summary instead of a temporary path.
+    """
     started = time.monotonic()
     output_path = Path(output_path)
+    input_name = input_name or Path(input_path).name
     with ExitStack() as stack:
         stream = stack.enter_context(open_input(Path(input_path)))
         reader = VcfReader(stream, max_line_bytes)
         header = read_header(reader)
         chosen = assemblies.choose(header, assembly)
         specs = load_config(resolve_config(config_path, data_dir, chosen.name))
-        command = command or _library_command(input_path, output_path, config_path, assembly)
-        run = AnnotationRun(header, specs, progress)
+        stores = [open_store(spec) for spec in specs]
+        command = command or _library_command(input_name, output_path, config_path, assembly)
+        run = AnnotationRun(header, specs, stores, progress, presteps)
         temps = AtomicOutputs(stack)
-        with open(temps.new(output_path), "wb") as out:
-            out.write(output_header(header, run.declarations, gas_version(), command,
-                                    run.sources))
+        body = temps.new(output_path.with_name(output_path.name + ".body"))
+        with open(body, "wb") as out:
             run.annotate(reader, out, processes)
-        summary = run.summary(chosen, time.monotonic() - started, reader.crlf)
+        contigs = contig_lines(header, run.contigs, _lengths(chosen.name), chosen.name)
+        with open(temps.new(output_path), "wb") as out, open(body, "rb") as done:
+            out.write(output_header(header, run.declarations, gas_version(), command,
+                                    run.sources, contigs))
+            shutil.copyfileobj(done, out, 1 << 20)
+        temps.drop(body)
+        summary = run.summary(chosen, time.monotonic() - started, reader.crlf, input_name)
         if summary_path is not None:
             Path(temps.new(Path(summary_path))).write_text(json.dumps(summary, indent=2) + "\n")
         if log_path is not None:
-            Path(temps.new(Path(log_path))).write_text(count_log(summary, Path(input_path).name))
+            Path(temps.new(Path(log_path))).write_text(count_log(summary))
         temps.commit()
     return summary
 
 
-def _library_command(input_path, output_path, config_path, assembly) -> str:
-    parts = [f"annotate_file({str(input_path)!r}, {str(output_path)!r}"]
+def _lengths(assembly: str) -> dict[str, int]:
+    """Return {contig key: length} of the assembly's primary contigs (none if unknown)."""
+    return dict(assemblies.CHROMOSOME_LENGTHS.get(assembly, {}))
+
+
+def _library_command(input_name, output_path, config_path, assembly) -> str:
+    parts = [f"annotate_file({input_name!r}, {Path(output_path).name!r}"]
     if config_path is not None:
-        parts.append(f"config_path={str(config_path)!r}")
+        parts.append(f"config_path={Path(config_path).name!r}")
     if assembly is not None:
         parts.append(f"assembly={assembly!r}")
     return ", ".join(parts) + ")"

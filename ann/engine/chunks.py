@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .errors import InvalidInputError
 from .validate import reappears
 
-CHUNK_BYTES = 2 << 20  # ~40k records: small enough for frequent progress and little memory
+CHUNK_BYTES = 1 << 20  # ~20k records: frequent progress, little memory per worker
 
 
 @dataclass

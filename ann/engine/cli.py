@@ -28,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-p", "--processes", type=int, default=1, help="worker processes")
     parser.add_argument("--max-line-bytes", type=int, default=1_000_000,
                         help="longest line accepted")
+    parser.add_argument("--input-name", metavar="NAME",
+                        help="the user's name for the input, shown in the outputs instead of "
+                             "its path (default: the input's file name)")
     return parser
 
 
@@ -38,14 +41,15 @@ def main(argv: list[str] | None = None) -> int:
     stem = stem_of(args.input)
     output = Path(args.output) if args.output else Path(args.input).parent / f"{stem}.annot.vcf"
     folder = output.parent
-    argv_text = "python -m ann annotate " + shlex.join(sys.argv[2:] if argv is None else argv)
+    argv_text = "python -m ann annotate " + shlex.join(
+        _shown_argv(sys.argv[2:] if argv is None else argv, args))
     try:
         summary = annotate_file(
             args.input, output,
             log_path=args.log or folder / f"{stem}.vcf.count.log",
             summary_path=args.summary or folder / f"{stem}.summary.json",
             config_path=args.config, assembly=args.assembly, processes=max(1, args.processes),
-            max_line_bytes=args.max_line_bytes, command=argv_text,
+            max_line_bytes=args.max_line_bytes, command=argv_text, input_name=args.input_name,
         )
     except InvalidInputError as exc:
         print(f"{args.input}: {exc}", file=sys.stderr)
@@ -56,3 +60,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{output}: {summary['total_variants']} variants annotated "
           f"({summary['assembly']}, {summary['runtime_seconds']:.2f} s)")
     return EXIT_OK
+
+
+def _shown_argv(argv: list[str], args: argparse.Namespace) -> list[str]:
+    """The arguments as the header records them: the user's file name for the input."""
+    if not args.input_name:
+        return list(argv)
+    shown, skip = [], False
+    for item in argv:
+        if skip:
+            skip = False
+        elif item == "--input-name":
+            skip = True
+        elif not item.startswith("--input-name="):
+            shown.append(args.input_name if item == args.input else item)
+    return shown

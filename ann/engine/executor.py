@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 
@@ -49,6 +48,8 @@ def annotate_chunks(plan: Plan, chunks: Iterable[Chunk | InvalidInputError],
                 chunk.index, chunk.contig, chunk.data, chunk.first_line, chunk.seen
             )
         return
+    import multiprocessing  # only a parallel run pays for importing it
+
     ctx = multiprocessing.get_context("fork")  # workers inherit imports; sources open lazily
     pool = ctx.Pool(processes, initializer=_init_worker, initargs=(plan,))
     try:

@@ -38,6 +38,24 @@ def parse_structured(value: str) -> dict[str, str]:
     return {k: v[1:-1] if v.startswith('"') else v for k, v in _ATTR.findall(inner)}
 
 
+def v33_structured(key: str, value: str) -> dict[str, str] | None:
+    """Parse a VCF 3.3 `##INFO=AA,1,String,"..."` (or FORMAT/FILTER) value; None if not one.
+
+    VCF 3.3 wrote a Number of -1 for "varies", which VCF 4 spells '.'.
+    """
+    if key not in ("INFO", "FORMAT", "FILTER") or value.startswith("<"):
+        return None
+    head, quote, rest = value.partition('"')
+    parts = [p.strip() for p in head.split(",")]
+    desc = rest[:-1] if rest.endswith('"') else rest
+    if key == "FILTER":
+        return {"ID": parts[0], "Description": desc} if parts and parts[0] else None
+    if len(parts) < 3 or not parts[0]:
+        return None
+    number = "." if parts[1] in ("-1", "") else parts[1]
+    return {"ID": parts[0], "Number": number, "Type": parts[2], "Description": desc}
+
+
 def read_header(reader: VcfReader) -> Header:
     """Read header lines from the reader and check them; raise InvalidInputError if broken."""
     meta: list[bytes] = []
@@ -110,7 +128,8 @@ def _read_meta(header: Header) -> None:
         text = raw.decode("utf-8", "replace")
         key, _, value = text[2:].partition("=")
         if key == "INFO":
-            ident = parse_structured(value).get("ID")
+            old = v33_structured(key, value) if header.version.startswith("3") else None
+            ident = (old or parse_structured(value)).get("ID")
             if ident:
                 header.info_ids.add(ident)
         elif key == "contig":
@@ -119,7 +138,8 @@ def _read_meta(header: Header) -> None:
             header.references.append(value)
     if header.version.startswith("3"):
         header.warnings.append(
-            f"the file declares VCF {header.version}; it was read with the VCF 4 rules"
+            f"the file declares VCF {header.version}; it was read with the VCF 4 rules and "
+            "written as VCF 4.2 (header converted, QUAL -1 as '.', FILTER 0 as PASS)"
         )
     if not header.contigs:
         header.warnings.append("the header has no ##contig lines")

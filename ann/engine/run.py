@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
 
@@ -12,7 +13,8 @@ from .config import SourceSpec
 from .errors import InvalidInputError
 from .executor import annotate_chunks
 from .header import Header
-from .records import ChunkResult, Plan
+from .records import ChunkResult, KnownIds, Plan
+from .store.files import Store
 from .summary import build_summary
 from .vcf_reader import VcfReader
 from .version import gas_version
@@ -24,25 +26,30 @@ PROGRESS_INTERVAL_SECONDS = 1.0
 class AnnotationRun:
     """The counts and settings of one annotation run."""
 
-    def __init__(self, header: Header, specs: list[SourceSpec],
-                 progress: Callable[[int], None] | None) -> None:
+    def __init__(self, header: Header, specs: list[SourceSpec], stores: list[Store],
+                 progress: Callable[[int], None] | None, presteps: tuple = ()) -> None:
         self.header = header
         self.specs = specs
-        self.declarations = added_declarations(specs)
-        self.sources = [source_info(s) for s in specs]
+        metas = [s.meta for s in stores]
+        self.declarations = added_declarations(specs, metas) + [
+            line for step in presteps if hasattr(step, "declarations")
+            for line in step.declarations()]  # e.g. LIFTED / UNLIFTED
+        self.sources = [source_info(s, m) for s, m in zip(specs, metas, strict=True)]
         added = {f.name.encode() for s in specs for f in s.fields if not f.to_id_column}
+        self.presteps = presteps
         self.plan = Plan(
-            tuple(specs), header.columns, header.version.startswith("3"),
-            frozenset(header.info_ids), frozenset(added & {i.encode() for i in header.info_ids}),
+            tuple(specs), tuple(str(s.folder) for s in stores), header.columns,
+            header.version.startswith("3"), frozenset(header.info_ids),
+            frozenset(added & {i.encode() for i in header.info_ids}), presteps,
+            next((s.reference for s in specs if s.reference), None),
         )
-        self.has_genes = any(
-            s.kind == "genes" and any(f.source_field == "region" for f in s.fields) for s in specs
-        )
-        self.total = self.in_dbsnp = 0
-        self.classes: dict[str, int] = {}
+        self.writes_ids = any(f.to_id_column for s in specs for f in s.fields)
+        self.total = self.indel_v33 = 0
+        self.known_ids = KnownIds()
+        self.labels: dict[str, Counter] = {}
+        self.prestep_counts: Counter = Counter()
         self.chromosomes: dict[str, int] = {}
         self.undeclared: dict[str, int] = {}
-        self.undeclared_contigs: list[str] = []
         self._progress = progress
         self._last_progress = time.monotonic()
         self._prev: ChunkResult | None = None
@@ -73,14 +80,13 @@ class AnnotationRun:
 
     def _count(self, result: ChunkResult) -> None:
         self.total += result.records
-        self.in_dbsnp += result.in_dbsnp
-        for name, n in result.classes.items():
-            self.classes[name] = self.classes.get(name, 0) + n
+        self.indel_v33 += result.indel_v33
+        self.known_ids.add(result.known_ids)
+        for name, counter in result.labels.items():
+            self.labels.setdefault(name, Counter()).update(counter)
+        self.prestep_counts.update(result.prestep_counts)
         if result.records:
             chrom = result.contig.decode("utf-8", "replace")
-            if chrom not in self.chromosomes and self.header.contigs and \
-                    chrom not in self.header.contig_ids:
-                self.undeclared_contigs.append(chrom)
             self.chromosomes[chrom] = self.chromosomes.get(chrom, 0) + result.records
         for key, line in result.undeclared.items():
             self.undeclared.setdefault(key, line)
@@ -89,20 +95,30 @@ class AnnotationRun:
             self._last_progress = now
             self._progress(self.total)
 
-    def summary(self, chosen: Assembly, runtime: float, crlf: bool) -> dict:
+    @property
+    def contigs(self) -> list[str]:
+        """The contigs the body holds, in file order."""
+        return list(self.chromosomes)
+
+    def summary(self, chosen: Assembly, runtime: float, crlf: bool, input_name: str) -> dict:
         """Return the summary dict of the finished run."""
         warnings = [*chosen.warnings, *self.header.warnings]
         if crlf:
             warnings.append("the file uses CRLF (Windows) line endings; the output uses LF")
         warnings += [f"INFO key {k} is not declared in the header (first used on line {n})"
                      for k, n in self.undeclared.items()]
-        if self.undeclared_contigs:
-            warnings.append("contigs without a ##contig header line: "
-                            + ", ".join(self.undeclared_contigs))
-        classes = self.classes if self.has_genes else {}
+        undeclared = [c for c in self.chromosomes if c not in self.header.contig_ids]
+        if undeclared and self.header.contigs:
+            warnings.append("contigs without a ##contig header line (declared in the output): "
+                            + ", ".join(undeclared))
+        if self.indel_v33:
+            warnings.append(f"{self.indel_v33} records keep VCF 3.3 D/I indel alleles, which "
+                            "VCF 4.2 cannot write without the reference sequence")
+        extra = {p.name: p.summary(self.prestep_counts) for p in self.presteps
+                 if hasattr(p, "summary")}
         return build_summary(
             version=gas_version(), assembly=chosen.name, detected_from=chosen.detected_from,
-            total=self.total, in_dbsnp=self.in_dbsnp, classes=classes,
-            chromosomes=self.chromosomes, warnings=warnings, runtime=runtime,
-            sources=self.sources,
+            total=self.total, known_ids=self.known_ids if self.writes_ids else None,
+            labels=self.labels, chromosomes=self.chromosomes, warnings=warnings,
+            runtime=runtime, sources=self.sources, input_name=input_name, extra=extra,
         )

@@ -1,4 +1,4 @@
-"""One transcript of a gene model: what the consequence calculator and the gene-model store share."""
+"""One transcript of a gene model, shared by the gene-model store and the consequence calculator."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .errors import InvalidInputError
-from .sources.known import info_value
+from .store.known import info_value
 
 BASES = b"ACGTNacgtn"
 # REF may carry IUPAC ambiguity codes in real files; htslib accepts them.

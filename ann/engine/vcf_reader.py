@@ -19,7 +19,7 @@ DECOMPRESSION_ERRORS = (gzip.BadGzipFile, zlib.error, EOFError)
 def open_input(path: Path) -> BinaryIO:
     """Open a VCF as bytes, transparently decompressing gzip and BGZF (multi-member gzip)."""
     try:
-        raw = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+        raw = open(path, "rb")  # returned to the caller, who closes it
     except OSError as exc:
         raise InvalidInputError(f"cannot open the input file ({exc.strerror})") from exc
     magic = raw.read(2)

@@ -93,6 +93,15 @@ def test_get_or_create_by_email_uses_the_dev_identity_id(accounts: Accounts) -> 
     assert accounts.get_or_create_by_email("grace@example.org").role == PREMIUM
 
 
+def test_find_by_email_ignores_case_and_finds_every_holder(accounts: Accounts) -> None:
+    accounts.upsert_from_login("id-1", name="A", email="Ada@Example.org")
+    accounts.upsert_from_login("id-2", name="B", email="ada@example.org")
+    accounts.upsert_from_login("id-3", name="C", email="other@example.org")
+    found = accounts.find_by_email(" ADA@example.org ")
+    assert [profile.identity_id for profile in found] == ["id-1", "id-2"]
+    assert accounts.find_by_email("nobody@example.org") == []
+
+
 @pytest.mark.parametrize("role", [PREMIUM, FREE])
 def test_set_role(accounts: Accounts, role: str) -> None:
     accounts.upsert_from_login("id-1", name="A", email="a@example.org")

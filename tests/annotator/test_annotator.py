@@ -1,7 +1,12 @@
 """The annotator end to end: real worker processes, a real emulator, real annotation data."""
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +15,7 @@ from gas.jobs import COMPLETED, FAILED, RUNNING, JobStore
 from gas.messages import JobRequest, JobResult, encode
 from gas.submit import upload_and_submit
 
-from .conftest import USER, drain, sample_vcf, wait_for_final
+from .conftest import REPO, USER, drain, sample_vcf, wait_for_final
 
 pytestmark = pytest.mark.integration
 MAX_BYTES = 10**9
@@ -120,3 +125,61 @@ def test_unreadable_input_fails_after_the_retry_budget(settings, gas_env, annota
     assert final["job_status"] == FAILED
     assert "could not process" in final["failure_reason"]
     assert len(drain(settings, "job_requests_dlq", raw=True)) == 1
+
+
+def _children(pid: int) -> list[int]:
+    """Pids whose parent is `pid` (read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            after_name = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(after_name[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie has ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_second_sigterm_stops_the_annotator_and_its_engine_at_once(settings, annotators,
+                                                                   known_sites, tmp_path):
+    annotators.start()
+    annotator = annotators.procs[0]
+    vcf = sample_vcf(tmp_path / "big.vcf", known_sites, extra=1500)
+    upload_and_submit(settings, vcf, USER, MAX_BYTES)
+    deadline = time.monotonic() + 60
+    engines: list[int] = []
+    while not engines:  # the engine runs in a child of the annotator's forkserver
+        assert time.monotonic() < deadline and annotator.poll() is None, "no engine started"
+        engines = [pid for server in _children(annotator.pid) for pid in _children(server)]
+        time.sleep(0.05)
+    for pid in engines:
+        os.kill(pid, signal.SIGSTOP)  # held: the job cannot finish on its own now
+    annotator.send_signal(signal.SIGTERM)
+    time.sleep(0.2)
+    annotator.send_signal(signal.SIGTERM)
+    _, err = annotator.communicate(timeout=30)  # a worker that waited for the engine never ends
+    assert annotator.returncode == 1, err
+    assert "Traceback" not in err, err
+    assert not [pid for pid in engines if _alive(pid)]
+
+
+def test_operators_run_one_job_in_the_foreground(settings, gas_env, bundle_dir, known_sites,
+                                                 tmp_path):
+    vcf = sample_vcf(tmp_path / "a.vcf", known_sites[:10])
+    job_id = upload_and_submit(settings, vcf, USER, MAX_BYTES)["job_id"]
+    ran = subprocess.run([sys.executable, "-m", "ann", "run-job", job_id], cwd=REPO,
+                         env={**os.environ, "GAS_ANNOTATION_DATA": str(bundle_dir)},
+                         capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    printed = json.loads(ran.stdout)
+    assert (printed["job_id"], printed["job_status"]) == (job_id, COMPLETED)
+    assert JobStore(settings).get(job_id)["summary"]["in_dbsnp"] == 10
+    assert [m.job_id for m in drain(settings, "notify")] == [job_id]

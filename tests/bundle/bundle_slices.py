@@ -15,7 +15,7 @@ from ann.bundle.packages import PackageSpec
 FAKE = PackageSpec("fakegenome", "1.0", "fakegenome-1.0.tar.gz", "0" * 64,
                    "fakegenome-1.0/fakegenome/data")
 FAKE_SPEC = AssemblySpec("GRCh37", FAKE, "common.parquet", ((None, "UTRs.parquet"),),
-                         "CpG_islands.parquet", None, "TX")
+                         "CpG_islands.parquet", None, "TX", "GX")
 
 # GP (+): TX-RI is a retained-intron transcript listed before the coding TX-C, whose first CDS
 # piece also fits TX-RI's exons (the HES4 pattern in GENCODE v19). GM (-) is coding; MT-X is a

@@ -46,7 +46,8 @@ def test_gtf_carries_derived_utrs_on_both_strands(built):
             ("five_prime_UTR", 13601, 14000), ("three_prime_UTR", 10000, 10199),
             ("CDS", 1100, 1200), ("gene", 10000, 14000)} <= features
     attrs = next(f[8] for f in _gtf(folder, "chr1:1000-1000") if f[2] == "gene")
-    assert 'gene_id "GP"; gene_type "protein_coding"; gene_name "GP";' in attrs
+    # No package gives this assembly gene ids: bundle ids, never the gene name again.
+    assert 'gene_id "GX000001"; gene_type "protein_coding"; gene_name "GP";' in attrs
 
 
 def test_retained_intron_transcript_has_exons_but_no_cds(built):
@@ -75,10 +76,15 @@ def test_sources_toml_lists_each_file_with_vcfanno_keys(built):
     config = tomllib.loads((folder / "sources.toml").read_text())
     by_file = {a["file"]: a for a in config["annotation"]}
     assert by_file["dbsnp.vcf.gz"]["names"] == ["ID"]
-    assert by_file["genes.gtf.gz"]["names"] == ["GENE", "GENE_ID", "REGION"]
-    assert by_file["genes.gtf.gz"]["ops"] == ["uniq", "uniq", "uniq"]
-    assert by_file["cpg_islands.bed.gz"] == {"file": "cpg_islands.bed.gz", "columns": [4],
-                                             "names": ["CPG_ISLAND"], "ops": ["flag"]}
+    # Without real gene ids the GENE_ID key is left out.
+    assert by_file["genes.gtf.gz"]["names"] == ["GENE", "REGION"]
+    assert by_file["genes.gtf.gz"]["ops"] == ["uniq", "uniq"]
+    assert by_file["cpg_islands.bed.gz"] == {
+        "file": "cpg_islands.bed.gz", "columns": [4], "names": ["CPG_ISLAND"], "ops": ["flag"],
+        "descriptions": ["the variant lies in a CpG island, UCSC cpgIslandExt via fakegenome 1.0"]}
+    for table in config["annotation"]:
+        assert len(table["descriptions"]) == len(table["names"])
+    assert "reference" not in config and "liftover" not in config
     for name in by_file:
         assert (folder / name).is_file() and (folder / f"{name}.tbi").is_file()
 
@@ -90,7 +96,7 @@ def test_manifest_entry_records_licence_counts_and_checksums(built):
     assert genes["records"] == 3 + 4 + 9 + 6 + 4  # genes, transcripts, exons, CDS, UTRs
     assert len(genes["sha256"]) == 64 and genes["bytes"] == (folder / "genes.gtf.gz").stat().st_size
     assert entry["gene_model"]["coding_transcripts"] == 2
-    assert entry["gene_model"]["gene_id"].startswith("gene_name")
+    assert entry["gene_model"]["gene_id"].startswith("GXNNNNNN (bundle ids")
 
 
 def test_snp_whose_span_does_not_fit_ref_is_refused():

@@ -10,7 +10,12 @@ HEADER = "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
 # (contig, pos, ref, alt) → expected ID and INFO items; contigs without "chr" and MT, as
 # course samples name them (the engine maps them to the bundle's chr names).
 GRCH37 = [
-    (("17", 7577120, "C", "T"), ".", {"GENE": "TP53", "REGION": "CDS"}),  # TP53 R273H
+    (("17", 7577120, "C", "T"), ".", {"GENE": "TP53", "GENE_ID": "ENSG00000141510",
+                                      "REGION": "CDS"}),  # TP53 R273H
+    # rs3094315 (HapMap3; hg18 742429 lifts here); peddy's first 1000 Genomes site, 1:69761
+    # A>T, with its counted frequency (DATA.md: 0.037).
+    (("1", 752566, "A", "G"), "rs3094315", {}),
+    (("1", 69761, "A", "T"), ".", {"AF_1KG": "0.0367"}),
     (("17", 41196400, "A", "G"), ".", {"GENE": "BRCA1", "REGION": "3_UTR"}),
     (("17", 7591500, "A", "G"), ".", {"GENE": "WRAP53", "CPG_ISLAND": ""}),
     (("22", 16000000, "A", "G"), ".", {"REGION": "intergenic"}),

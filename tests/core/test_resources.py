@@ -9,7 +9,7 @@ from gas.resources import QUEUES, ensure_resources
 def snapshot(settings):
     sqs, sns = aws.client("sqs", settings), aws.client("sns", settings)
     queues = sorted(u for u in sqs.list_queues(QueueNamePrefix=settings.name).get("QueueUrls", []))
-    # Paginated (100 a page): the shared test emulator holds every test's subscriptions.
+    # Every page: the session's emulator holds many deployments' subscriptions (100 a page).
     pages = sns.get_paginator("list_subscriptions").paginate()
     subs = sorted(
         (s["TopicArn"], s["Endpoint"]) for page in pages for s in page["Subscriptions"]

@@ -129,24 +129,42 @@ def test_bad_settings_fail_at_construction(settings, arg):
 
 
 SLOW_WORKER = """
-import sys, time
+import atexit, sys, time
 from gas.config import load_settings
 from gas.logs import setup_logging
 from gas.worker import Worker
 setup_logging()
+atexit.register(print, "atexit ran", flush=True)
 def handler(message, delivery):
     print("started", flush=True)
-    time.sleep(2)
+    time.sleep(float(sys.argv[1]))
     print("finished", flush=True)
-Worker(load_settings(), "job_requests", handler, wait_seconds=1).run()
+try:
+    Worker(load_settings(), "job_requests", handler, wait_seconds=1).run()
+finally:
+    print("teardown ran", flush=True)
 """
+
+
+def start_slow_worker(seconds: float) -> subprocess.Popen:
+    """A worker process whose handler prints "started", sleeps, then prints "finished"."""
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_WORKER, str(seconds)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=os.environ.copy())
+    assert proc.stdout.readline().strip() == "started"
+    return proc
+
+
+def visible_messages(settings, queue: str) -> int:
+    attrs = aws.client("sqs", settings).get_queue_attributes(
+        QueueUrl=aws.queue_url(settings, queue), AttributeNames=["ApproximateNumberOfMessages"],
+    )["Attributes"]
+    return int(attrs["ApproximateNumberOfMessages"])
 
 
 def test_sigterm_finishes_job_in_hand_then_exits(settings):
     send(settings, encode(REQUEST))
-    proc = subprocess.Popen([sys.executable, "-c", SLOW_WORKER], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=os.environ.copy())
-    assert proc.stdout.readline().strip() == "started"
+    proc = start_slow_worker(2)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
@@ -154,14 +172,17 @@ def test_sigterm_finishes_job_in_hand_then_exits(settings):
     assert queue_depth(settings, "job_requests") == 0
 
 
-def test_second_sigterm_exits_at_once_and_message_returns(settings):
+def test_second_sigterm_exits_through_teardown_and_the_message_returns_at_once(settings):
     send(settings, encode(REQUEST))
-    proc = subprocess.Popen([sys.executable, "-c", SLOW_WORKER], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=os.environ.copy())
-    assert proc.stdout.readline().strip() == "started"
+    proc = start_slow_worker(600)  # a handler that would outlast the test if it were waited for
     proc.send_signal(signal.SIGTERM)
     time.sleep(0.2)
     proc.send_signal(signal.SIGTERM)
-    out, _ = proc.communicate(timeout=20)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)  # a third, during the teardown, changes nothing
+    out, err = proc.communicate(timeout=20)
     assert proc.returncode == 1 and "finished" not in out
-    assert queue_depth(settings, "job_requests") == 1
+    assert "teardown ran" in out and "atexit ran" in out, out
+    assert "Traceback" not in err, err
+    # Handed back: visible now, not only after the 60 s visibility timeout.
+    assert visible_messages(settings, "job_requests") == 1

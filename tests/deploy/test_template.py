@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from gas import aws
-from gas.config import SECRET_KEYS, ConfigError, load_settings
+from gas.config import SECRET_KEYS, SettingsError, load_settings
 from gas.jobs import USER_INDEX
 from gas.messages import JobRequest, JobResult, RestoreRequest, ThawRequest
 from gas.resources import (
@@ -47,7 +47,8 @@ CONSUMES = {
     "UtilRole": {"notify", "archive", "restore", "thaw"},
 }
 # The code each role runs, to find the messages it publishes (web submits via gas/submit.py).
-ROLE_CODE = {"WebRole": ["web", "gas/submit.py"], "AnnotatorRole": ["ann"], "UtilRole": ["util"]}
+ROLE_CODE = {"WebRole": ["web", "gas/submit.py", "gas/roles.py"], "AnnotatorRole": ["ann"],
+             "UtilRole": ["util", "gas/archive/retrieval.py"]}
 MESSAGE_TYPES = (JobRequest, JobResult, RestoreRequest, ThawRequest)
 
 
@@ -187,7 +188,7 @@ def test_settings_file_loads_in_production(template):
     assert settings.archive_backend == template["Parameters"]["ArchiveBackend"]["Default"]
     # Without the secret the processes refuse to start: the file alone holds no secret.
     without_secret = {key: value for key, value in env.items() if key != "GAS_SECRETS_ID"}
-    with pytest.raises(ConfigError, match="SECRET_KEY"):
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
         load_settings(without_secret)
 
 

@@ -21,7 +21,7 @@ def spawn(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
 
     def start(module: str, *args: str, env: dict[str, str] | None = None,
               log_name: str | None = None) -> subprocess.Popen:
-        log = open(tmp_path / (log_name or f"{module}.log"), "ab")  # noqa: SIM115
+        log = open(tmp_path / (log_name or f"{module}.log"), "ab")
         process = subprocess.Popen(
             [sys.executable, "-m", module, *args], cwd=REPO, stdout=log,
             stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}, start_new_session=True,

@@ -46,24 +46,28 @@ def test_known_variant_sets_id_and_per_allele_values(tmp_path, sources):
     assert summary["in_dbsnp"] == 2 and summary["total_variants"] == 3
 
 
-def test_existing_ids_are_kept_and_rs_ids_count_as_known(tmp_path, sources):
+def test_existing_ids_are_kept_and_only_matched_ids_count_as_found(tmp_path, sources):
     recs, summary = annotate(tmp_path, sources, vcf_text([
         "chr1 100 mine A G . . .",
-        "chr1 150 rs999 A G . . .",
+        "chr1 150 rs999 A G . . .",  # carries an rs ID that no source knows
+        "chr1 200 rs200 C T . . .",  # carries the ID GAS finds too
+        "chr1 1500 rs7 G C . . .",  # GAS finds rs1500: the file's own ID is contradicted
     ]))
-    assert recs[0][2] == "mine;rs100"
-    assert recs[1][2] == "rs999"
-    assert summary["in_dbsnp"] == 2 and summary["in_dbsnp_pct"] == 100.0
+    assert [r[2] for r in recs] == ["mine;rs100", "rs999", "rs200", "rs7;rs1500"]
+    assert summary["in_dbsnp"] == 3 and summary["in_dbsnp_pct"] == 75.0
+    assert summary["known_ids"] == {"matched": 3, "carried": 3, "confirmed": 1, "added": 2,
+                                    "contradicted": 1}
+
 
 
 @pytest.mark.parametrize(("pos", "ref", "region", "gene"), [
-    (500, "A", "promoter", None),
+    (500, "A", "promoter", "G1"),  # a promoter-only row names the gene whose promoter it is
     (1020, "A", "5_UTR", "G1"),
     (1060, "A", "CDS", "G1"),
     (1200, "A", "intron", "G1"),
     (1600, "A", "3_UTR", "G1"),
     (5100, "A", "noncoding_exon", "G2"),
-    (6500, "A", "promoter", None),
+    (6500, "A", "promoter", "G2"),
     (9000, "A", "intergenic", None),
     (1095, "A" * 20, "CDS", "G1"),  # a deletion from CDS into the intron: the most specific
 ])
@@ -276,26 +280,3 @@ def test_gff3_gene_model_on_the_minus_strand(tmp_path, pos, region):
     if region != "promoter":
         assert (info["GENE"], info["GENE_ID"], info["GENE_TYPE"]) == ("NINE", "ENSG9",
                                                                       "protein_coding")
-
-
-def test_cached_gene_model_gives_the_same_values(tmp_path, sources, monkeypatch, engine_cache):
-    from ann.engine.sources import genes
-
-    lines = [f"chr1 {p} . A G . . ." for p in range(100, 9000, 37)] + ["chrM 73 . A G . . ."]
-    path = tmp_path / "in.vcf"
-    path.write_text(vcf_text(lines))
-    annotate_file(path, tmp_path / "direct.vcf", config_path=sources)
-    monkeypatch.setattr(genes, "CACHE_MIN_SPAN", 0)
-    annotate_file(path, tmp_path / "first.vcf", config_path=sources)  # builds the cache
-    assert len(list(engine_cache.glob("genes-*.pickle"))) == 2  # chr1 and chrM
-    annotate_file(path, tmp_path / "cached.vcf", config_path=sources, processes=2)
-    direct = read_records(tmp_path / "direct.vcf")
-    assert read_records(tmp_path / "first.vcf") == direct
-    assert read_records(tmp_path / "cached.vcf") == direct
-
-
-def test_warming_the_gene_model_cache(tmp_path, sources, engine_cache):
-    from ann.engine import warm_gene_model_cache
-
-    assert warm_gene_model_cache(sources) == 2  # the GTF has chr1 and chrM
-    assert len(list(engine_cache.glob("genes-*.pickle"))) == 2

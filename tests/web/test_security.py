@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 from werkzeug.exceptions import InternalServerError
 
-from gas.config import ConfigError, load_settings
+from gas.config import SettingsError, load_settings
 from web import create_app
 
 
@@ -94,7 +94,7 @@ def test_trusted_proxy_hops_come_from_the_settings(tmp_path, value, hops):
 
 @pytest.mark.parametrize("value", ["yes", "-1", "11", "1.5"])
 def test_bad_trusted_proxy_setting_fails_at_start_with_the_range(tmp_path, value):
-    with pytest.raises(ConfigError, match=r"GAS_TRUSTED_PROXIES.*\[0, 10\]"):
+    with pytest.raises(SettingsError, match=r"GAS_TRUSTED_PROXIES.*\[0, 10\]"):
         load_settings({"GAS_DATA_DIR": str(tmp_path), "GAS_TRUSTED_PROXIES": value})
 
 

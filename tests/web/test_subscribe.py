@@ -54,7 +54,7 @@ def test_a_failed_restore_request_leaves_the_user_free(client, auth, accounts, c
     def unreachable(settings, message):
         raise EndpointConnectionError(endpoint_url="http://sns")
 
-    monkeypatch.setattr("web.subscribe.publish", unreachable)
+    monkeypatch.setattr("gas.roles.publish", unreachable)
     response = client.post("/subscribe", data={"csrf_token": token})
     assert response.status_code == 503 and "try again" in response.get_data(as_text=True)
     assert accounts.get(identity_id).role == FREE

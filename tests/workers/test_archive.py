@@ -9,7 +9,7 @@ import pytest
 
 from gas import aws
 from gas.accounts import FREE, PREMIUM
-from gas.archive_backends import backend_for
+from gas.archive import backend_for
 from gas.jobs import FAILED
 from gas.messages import JobResult
 from gas.worker import Retry

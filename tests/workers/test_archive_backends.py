@@ -8,10 +8,10 @@ import time
 import pytest
 
 from gas import aws
-from gas.archive_backends import (
-    DONE,
+from gas.archive import (
     EXPEDITED,
-    PENDING,
+    RETRIEVAL_DONE,
+    RETRIEVAL_PENDING,
     STANDARD,
     CapacityError,
     IntegrityError,
@@ -43,7 +43,7 @@ def archived_job(deps, make_user, make_job) -> tuple[object, dict]:
 def wait_done(backend, job: dict, retrieval: str) -> None:
     """Poll until the retrieval is done (emulator: ~2 s Expedited, ~5 s Standard)."""
     deadline = time.monotonic() + RETRIEVAL_TIMEOUT_SECONDS
-    while backend.retrieval_status(job, retrieval) != DONE:
+    while backend.retrieval_status(job, retrieval) != RETRIEVAL_DONE:
         assert time.monotonic() < deadline, "retrieval did not finish"
         time.sleep(0.5)
 
@@ -80,7 +80,7 @@ def test_archive_of_a_missing_result_file_says_so(deps, make_user, make_job):
 def test_retrieval_then_finish_puts_the_same_bytes_back_verified(deps, make_user, make_job):
     backend, job = archived_job(deps, make_user, make_job)
     retrieval = backend.start_retrieval(job, EXPEDITED)
-    assert backend.retrieval_status(job, retrieval) in (PENDING, DONE)
+    assert backend.retrieval_status(job, retrieval) in (RETRIEVAL_PENDING, RETRIEVAL_DONE)
     wait_done(backend, job, retrieval)
     tampered = {**job, "archive_sha256": hashlib.sha256(b"something else").hexdigest()}
     with pytest.raises(IntegrityError):
@@ -101,4 +101,5 @@ def test_refused_expedited_raises_capacity_error_and_standard_starts(deps, make_
         with pytest.raises(CapacityError):
             backend.start_retrieval(job, EXPEDITED)
         retrieval = backend.start_retrieval(job, STANDARD)
-    assert backend.retrieval_status(job, retrieval) in (PENDING, DONE)  # S3 restores at once here
+    # S3 restores at once here.
+    assert backend.retrieval_status(job, retrieval) in (RETRIEVAL_PENDING, RETRIEVAL_DONE)

@@ -11,7 +11,7 @@ import pytest
 
 from gas import aws
 from gas.accounts import FREE, PREMIUM
-from gas.archive_backends import EXPEDITED, STANDARD
+from gas.archive import EXPEDITED, STANDARD
 from gas.messages import RestoreRequest, ThawRequest, decode
 from gas.worker import Retry
 from tests.workers.workers_support import (

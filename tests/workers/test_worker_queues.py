@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 import uuid
-from functools import partial
 
 import pytest
 
 from gas import aws
 from gas.messages import JobResult, RestoreRequest, encode
-from gas.worker import Worker
+from tests.core.test_messages import ALL as EVERY_MESSAGE_TYPE
 from tests.workers.workers_support import queue_bodies, sent_mail
-from util import notify, thaw
+from util import Deps, archive, notify, restore, thaw
 
 WAIT_SECONDS = 20
 
@@ -26,10 +26,9 @@ def wait_until(condition, timeout: float = WAIT_SECONDS) -> None:
         time.sleep(0.2)
 
 
-def run_worker(deps, queue: str, handle, accepts, until) -> None:
-    """Run a util handler under the real worker loop in a thread until `until()` holds."""
-    worker = Worker(deps.settings, queue, partial(handle, deps),
-                    concurrency=2, wait_seconds=1, accepts=(accepts,))
+def run_worker(deps, util_worker, until, concurrency: int = 2):
+    """Run a util worker's real wiring in a thread until `until()` holds; return the loop."""
+    worker = util_worker.worker(deps, concurrency=concurrency, wait_seconds=1)
     thread = threading.Thread(target=worker.run, daemon=True)
     thread.start()
     try:
@@ -37,6 +36,7 @@ def run_worker(deps, queue: str, handle, accepts, until) -> None:
     finally:
         worker.stop()
         thread.join(timeout=10)
+    return worker
 
 
 def test_notify_worker_mails_once_and_dead_letters_bad_messages(deps, make_user, make_job):
@@ -57,7 +57,7 @@ def test_notify_worker_mails_once_and_dead_letters_bad_messages(deps, make_user,
         dead.extend(queue_bodies(deps.settings, "notify_dlq", wait=0))
         return len(dead) == 2 and bool(deps.store.get(job["job_id"]).get("notified_at"))
 
-    run_worker(deps, "notify", notify.handle, JobResult, settled)
+    run_worker(deps, notify.WORKER, settled)
     assert sorted(dead) == sorted([garbage, wrong_type])
     assert len(sent_mail(deps.settings, f"{user_id}@example.org")) == 1
 
@@ -85,16 +85,8 @@ def test_poison_of_every_shape_is_dead_lettered_and_the_worker_keeps_working(
         dead.extend(queue_bodies(deps.settings, "notify_dlq", wait=0))
         return len(dead) == len(poison) and bool(deps.store.get(job["job_id"]).get("notified_at"))
 
-    worker = Worker(deps.settings, "notify", partial(notify.handle, deps),
-                    concurrency=1, wait_seconds=1, accepts=(JobResult,))
-    thread = threading.Thread(target=worker.run, daemon=True)
-    thread.start()
-    try:
-        wait_until(settled)
-        assert worker._in_hand == {}, "a slot was never released"
-    finally:
-        worker.stop()
-        thread.join(timeout=10)
+    worker = run_worker(deps, notify.WORKER, settled, concurrency=1)
+    assert worker._in_hand == {}, "a slot was never released"
     assert sorted(dead) == sorted(poison)
     assert len(sent_mail(deps.settings, f"{user_id}@example.org")) == 1
 
@@ -102,3 +94,27 @@ def test_poison_of_every_shape_is_dead_lettered_and_the_worker_keeps_working(
 @pytest.mark.parametrize("age, delay", [(0, 5), (5, 5), (40, 40), (600, 600), (4 * 3600, 900)])
 def test_thaw_polls_at_a_delay_that_grows_with_the_retrievals_age(age, delay):
     assert thaw.poll_delay(age) == delay
+
+
+
+
+@pytest.mark.parametrize("module", [notify, archive, restore, thaw],
+                         ids=["notify", "archive", "restore", "thaw"])
+def test_each_worker_dead_letters_every_message_type_it_does_not_handle(settings, module):
+    # The loop is the one place that checks types, so a handler never sees a foreign one. A
+    # fresh deployment: the shared one's queues carry what other tests publish.
+    handled: list = []
+    wiring = dataclasses.replace(module.WORKER, handle=lambda _deps, m, _d: handled.append(m))
+    foreign = [encode(m) for m in EVERY_MESSAGE_TYPE if not isinstance(m, wiring.accepts)]
+    assert len(foreign) == len(EVERY_MESSAGE_TYPE) - 1
+    url = aws.queue_url(settings, wiring.queue)
+    for body in foreign:  # no delay: the archive queue's own would hold them for the window
+        aws.client("sqs", settings).send_message(QueueUrl=url, MessageBody=body, DelaySeconds=0)
+    dead: list[str] = []
+
+    def settled() -> bool:
+        dead.extend(queue_bodies(settings, f"{wiring.queue}_dlq", wait=0))
+        return len(dead) == len(foreign)
+
+    run_worker(Deps.build(settings), wiring, settled)
+    assert sorted(dead) == sorted(foreign) and handled == []

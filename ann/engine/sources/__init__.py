@@ -1,1 +1,1 @@
-"""Annotation sources (known variants, BED, gene models), read per contig through tabix."""
+"""Annotation sources at run time: each answers `annotate(lookups) -> SourceValues` per chunk."""

@@ -1,182 +1,164 @@
-"""Known-variant VCF sources: match CHROM/POS/REF/ALT per allele and copy ID and INFO values."""
+"""Known-variant sources: match POS/REF/ALT against a prepared store and copy ID and values.
+
+vcfanno's rule: a source record matches a query when POS and REF are equal and they share at
+least one ALT; `self` on a Number=A field gives one value per query ALT ('.' where none); the
+other ops reduce the values of every matching record. A chunk's positions (sorted) sweep the
+contig's blocks, jumping over the gaps through the block index.
+"""
 
 from __future__ import annotations
 
-from ..config import SourceSpec
-from ..numbers import formatter
+from bisect import bisect_left
+
+from ..lookups import Lookups, SourceValues
 from ..ops import info_item, reduce
-from .tabix import TabixSource, info_meta
+from ..store.files import Store
+from ..store.known import ABSENT, SITES, field_plan
+
+# Scan a chunk's whole range of source sites (set look-ups) when it holds fewer than this many
+# sites per query; jump through the index per query otherwise (sparse input, large source).
+DENSE_RATIO = 4
 
 
 class KnownSource:
-    """One known-variant VCF and the fields it gives."""
+    """One prepared known-variant source."""
 
-    def __init__(self, spec: SourceSpec) -> None:
+    def __init__(self, spec, store: Store) -> None:
         self.spec = spec
-        self.tabix = TabixSource(spec.path)
-        self.fields: list[tuple] = []
+        self.store = store
+        meta = {k: tuple(v) for k, v in store.meta.get("info_meta", {}).items()}
+        self.plan = field_plan(spec, meta)
+        self.writes_ids = any(f.to_id_column for f in spec.fields)
+        self._contig: str | None = None
 
-    def prepare(self) -> None:
-        """Resolve per-field settings from the header (done once per process)."""
-        meta = info_meta(self.spec.path)
-        self.fields = []
-        for f in self.spec.fields:
-            number, typ = meta.get(f.source_field, ("1", "String"))
-            per_allele = f.op == "self" and number == "A"
-            flag = typ == "Flag" or f.op == "flag"
-            fmt = None if flag or f.source_field == "ID" else formatter(typ)
-            self.fields.append(
-                (f, f.name.encode(), f.source_field.encode(), per_allele, flag, fmt)
-            )
-
-    def lines(self, contig_key: str, lo: int, hi: int):
-        """Yield the record lines at positions lo..hi of a contig, as bytes."""
-        for line in self.tabix.fetch(contig_key, lo, hi):
-            yield line.encode()
-
-
-def load_contig(matcher: KnownMatcher, contig_key: str, lo: int, hi: int) -> dict[int, object]:
-    """Return {pos: record line (source 0) or [(source slot, line), ...]} for lo..hi.
-
-    Lines stay unparsed until a query hits their position: most records of a large source
-    are never hit by a small input, and a hit parses only the records at its own position.
-    """
-    sites: dict[int, object] = {}
-    get = sites.get
-    for slot, source in enumerate(matcher.sources):
-        for raw in source.lines(contig_key, lo, hi):
-            pos = int(raw.split(b"\t", 2)[1])
-            cur = get(pos)
-            if cur is None:
-                sites[pos] = raw if slot == 0 else [(slot, raw)]
-            elif cur.__class__ is list:
-                cur.append((slot, raw))
-            else:
-                sites[pos] = [(0, cur), (slot, raw)]
-    return sites
-
-
-def info_value(info: bytes, key: bytes) -> bytes | None:
-    """Return the value of KEY in an INFO string, b'' for a flag, None when absent."""
-    start = 0
-    n = len(key)
-    while True:
-        i = info.find(key, start)
-        if i < 0:
-            return None
-        end = i + n
-        if i == 0 or info[i - 1] == 59:  # ';'
-            nxt = info[end:end + 1]
-            if nxt == b"=":
-                stop = info.find(b";", end)
-                return info[end + 1:] if stop < 0 else info[end + 1:stop]
-            if nxt in (b";", b""):
-                return b""
-        start = end
-
-
-class KnownMatcher:
-    """Match a query record against the known variants at its position."""
-
-    def __init__(self, sources: list[KnownSource]) -> None:
-        self.sources = sources
-        for s in sources:
-            s.prepare()
-        # The common case, one record that equals a bi-allelic query, reduces every op to the
-        # record's own value; this plan builds that fragment without the general path.
-        self.simple = [
-            (key == b"ID", spec.to_id_column, "flag" if flag else spec.op, b";" + name, key, fmt)
-            for spec, name, key, _, flag, fmt in sources[0].fields
-        ] if len(sources) == 1 else None
-
-    def match(self, site: object, ref: bytes, alt: bytes) -> tuple[bytes, bytes]:
-        """Return (IDs for the ID column or b'', INFO fragment) for a query at a known site."""
-        if site.__class__ is bytes and self.simple is not None:
-            f = site.split(b"\t", 8)
-            if f[3] == ref and f[4] == alt and b"," not in alt:
-                return self.simple_values(f[2], f[7])
-        entries = [(0, site)] if site.__class__ is bytes else site
-        alts = alt.split(b",")
-        matched: list[list[tuple[list[bytes], bytes, bytes]]] = [[] for _ in self.sources]
-        for slot, line in entries:
-            f = line.split(b"\t", 8)
-            if f[3] != ref:
+    def annotate(self, lookups: Lookups) -> SourceValues:
+        """Return each record's fragment (and IDs) from this source."""
+        n = len(lookups)
+        info = [b""] * n
+        ids = [b""] * n if self.writes_ids else None
+        for key, order in lookups.groups():
+            if key != self._contig:
+                if self._contig is not None:
+                    self.store.forget(self._contig)
+                self._contig = key
+            table = self.store.table(key, SITES)
+            if table is None or not table.blocks:
                 continue
-            ralts = f[4].split(b",")
-            if any(a in ralts for a in alts):  # vcfanno: same REF and at least one shared ALT
-                matched[slot].append((ralts, f[2], f[7]))
-        ids: list[bytes] = []
-        frag = b""
-        for source, recs in zip(self.sources, matched, strict=True):
-            if recs:
-                frag += self._fragment(source, recs, alts, ids)
-        return b";".join(dict.fromkeys(ids)), frag
-
-    def simple_values(self, ident: bytes, info: bytes) -> tuple[bytes, bytes]:
-        """(IDs, fragment) of one record matching a bi-allelic query: each op gives its value."""
-        ids = frag = b""
-        for from_id, to_id, op, prefix, key, fmt in self.simple:
-            if from_id:
-                if ident == b"." or not ident:
-                    continue
-                value = ident
+            pos_of = lookups.pos
+            first_b = table.block_at(pos_of[order[0]])
+            last_b = min(table.block_at(pos_of[order[-1]]), table.blocks - 1)
+            spanned = (last_b - first_b + 1) * table.records // table.blocks
+            if spanned < DENSE_RATIO * len(order):
+                self._scan(table, first_b, last_b, order, lookups, info, ids)
             else:
-                value = info_value(info, key)
-                if value is None:
-                    continue
-                if fmt is not None:
-                    value = fmt(value)
-            if to_id:
-                ids = value if not ids or ids == value else ids + b";" + value
-            elif op == "flag":
-                frag += prefix
-            elif op == "count":
-                frag += prefix + b"=1"
-            else:
-                frag += prefix + b"=" + value
-        return ids, frag
+                self._sweep(table, order, lookups, info, ids)
+        return SourceValues(info, ids)
 
-    @staticmethod
-    def _fragment(source: KnownSource, recs, alts: list[bytes], ids: list[bytes]) -> bytes:
+    def _scan(self, table, first_b: int, last_b: int, order, lookups, info, ids) -> None:
+        """Dense input: walk every source site in the chunk's range against a set of queries."""
+        pos_of, ref_of, alt_of = lookups.pos, lookups.ref, lookups.alt
+        wanted: dict[int, list[int]] = {}
+        for i in order:
+            at = wanted.get(pos_of[i])
+            if at is None:
+                wanted[pos_of[i]] = [i]
+            else:
+                at.append(i)
+        for b in range(first_b, last_b + 1):
+            block = table.block(b)
+            keys = block.keys
+            hits = [j for j, k in enumerate(keys) if k in wanted]
+            if not hits:
+                continue
+            lines = block.lines
+            j, n = 0, len(hits)
+            while j < n:
+                start = hits[j]
+                k = j + 1
+                while k < n and keys[hits[k]] == keys[start]:
+                    k += 1
+                entries = lines[start:hits[k - 1] + 1]
+                for i in wanted[keys[start]]:
+                    got_ids, frag = self._match(entries, ref_of[i], alt_of[i])
+                    info[i] = frag
+                    if ids is not None:
+                        ids[i] = got_ids
+                j = k
+
+    def _sweep(self, table, order, lookups, info, ids) -> None:
+        """Walk the records (sorted by pos) through the contig's blocks."""
+        pos_of, ref_of, alt_of = lookups.pos, lookups.ref, lookups.alt
+        last, nblocks = table.last, table.blocks
+        b, block, keys, j, bl = 0, None, None, 0, -1
+        for i in order:
+            pos = pos_of[i]
+            if pos > bl:
+                b = table.block_at(pos, b)
+                if b >= nblocks:
+                    break
+                block = table.block(b)
+                keys, j, bl = block.keys, 0, last[b]
+                if pos < keys[0]:
+                    continue
+            j = bisect_left(keys, pos, j)
+            if j == len(keys) or keys[j] != pos:
+                continue
+            k = j + 1
+            while k < len(keys) and keys[k] == pos:
+                k += 1
+            got_ids, frag = self._match(block.lines[j:k], ref_of[i], alt_of[i])
+            info[i] = frag
+            if ids is not None:
+                ids[i] = got_ids
+
+    def _match(self, entries: list[bytes], ref: bytes, alt: bytes) -> tuple[bytes, bytes]:
+        """Return (IDs, fragment) of the entries at a query's position."""
+        if len(entries) == 1:
+            e = entries[0].split(b"\t", 4)
+            if e[0] == ref and e[1] == alt and b"," not in alt:
+                return e[2], e[3]
+        alts = alt.split(b",")
+        matched = []
+        for entry in entries:
+            e = entry.split(b"\t")
+            if e[0] != ref:
+                continue
+            ralts = e[1].split(b",")
+            if any(a in ralts for a in alts):
+                matched.append((ralts, e[4:]))
+        if not matched:
+            return b"", b""
+        return self._combine(matched, alts)
+
+    def _combine(self, matched, alts: list[bytes]) -> tuple[bytes, bytes]:
+        found: list[bytes] = []
         frag = b""
-        for spec, name, key, per_allele, flag, fmt in source.fields:
+        for i, (spec, name, _, per_allele, flag, _) in enumerate(self.plan):
             if per_allele:
-                value = _per_allele(recs, alts, key, fmt)
+                value = _per_allele(matched, alts, i)
             else:
-                values = [v for v in (_value(r, key, flag) for r in recs) if v is not None]
-                if fmt is not None:
-                    values = [fmt(v) for v in values]
+                values = [vals[i] for _, vals in matched if vals[i] != ABSENT]
                 value = reduce("flag" if flag else spec.op, values)
             if spec.to_id_column:
                 if value:
-                    ids.extend(value.replace(b";", b",").split(b","))
+                    found.extend(value.replace(b";", b",").split(b","))
                 continue
             frag += info_item(name, value)
-        return frag
+        return b";".join(dict.fromkeys(found)), frag
 
 
-def _value(rec: tuple[list[bytes], bytes, bytes], key: bytes, flag: bool) -> bytes | None:
-    if key == b"ID":
-        return None if rec[1] in (b".", b"") else rec[1]
-    value = info_value(rec[2], key)
-    if flag:
-        return None if value is None else b""
-    return value
-
-
-def _per_allele(recs, alts: list[bytes], key: bytes, fmt) -> bytes | None:
+def _per_allele(matched, alts: list[bytes], i: int) -> bytes | None:
     """vcfanno's 'self' on a Number=A field: one value per query ALT, '.' where none."""
     out = [b"."] * len(alts)
-    for ralts, _, info in recs:
-        value = info_value(info, key)
-        if value is None:
+    for ralts, vals in matched:
+        if vals[i] == ABSENT:
             continue
-        vals = value.split(b",")
-        for i, a in enumerate(alts):
+        parts = vals[i].split(b",")
+        for q, a in enumerate(alts):
             if a in ralts:
                 j = ralts.index(a)
-                if j < len(vals):
-                    out[i] = vals[j] if fmt is None else fmt(vals[j])
+                if j < len(parts):
+                    out[q] = parts[j]
     if all(v == b"." for v in out):
         return None
     return b",".join(out)
