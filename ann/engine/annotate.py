@@ -18,7 +18,6 @@ from .config import check_reference, load_config
 from .data_dir import default_data_dir
 from .errors import DataBundleError, UnsupportedAssemblyError
 from .header import read_header
-from .lift_step import LiftStep
 from .run import AnnotationRun
 from .store.locate import open_store
 from .summary import count_log
@@ -103,6 +102,8 @@ def annotate_file(
         else:
             reference = next((s.reference for s in specs if s.reference), None)
         if chosen.lifted:
+            from .lift_step import LiftStep  # numpy and pysam: only runs that lift
+
             step = LiftStep.load(_chain_configs(config, config_path, data_dir, chosen.name),
                                  chosen.lift_from, chosen.name, reference)
             presteps = (step, *presteps)

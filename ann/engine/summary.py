@@ -64,7 +64,7 @@ def count_log(summary: dict) -> str:
     lines = [
         f"GAS annotation of {summary['input_name']}",
         f"GAS version: {summary['gas_version']}",
-        f"Assembly: {summary['assembly']} ({summary['assembly_detected_from']})",
+        _assembly_line(summary),
         *([summary["liftover"]["line"]] if summary.get("liftover") else []),
         f"Total variants: {summary['total_variants']}",
         f"In dbSNP: {summary['in_dbsnp']} ({summary['in_dbsnp_pct']:.2f}%) "
@@ -92,6 +92,15 @@ def count_log(summary: dict) -> str:
     lines += [f"  {s['file']}  sha256={s['sha256']}  names={','.join(s['names'])}"
               for s in summary["sources"]] or ["  (none)"]
     return "\n".join(lines) + "\n"
+
+
+def _assembly_line(summary: dict) -> str:
+    """Name the file's assembly and, when its records were lifted, the one annotated on."""
+    own = summary.get("input_assembly") or summary["assembly"]
+    line = f"Assembly: {own} ({summary['assembly_detected_from']})"
+    if own != summary["assembly"]:
+        line += f", annotated on {summary['assembly']}"
+    return line
 
 
 def _table(counts: dict[str, int]) -> list[str]:

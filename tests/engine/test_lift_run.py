@@ -98,7 +98,8 @@ def test_ncbi36_is_lifted_by_default_and_keeps_its_own_coordinates(tmp_path, lif
         "from": "NCBI36", "to": "GRCh37", "chain": "t.chain", "lifted": 2, "unmapped": 3,
         "unmapped_reasons": {"no_chain": 1, "ref_mismatch": 1, "reverse_strand": 1},
         "line": line}
-    assert line in (tmp_path / "log").read_text().splitlines()
+    log = (tmp_path / "log").read_text().splitlines()
+    assert line in log and "Assembly: NCBI36 (##reference), annotated on GRCh37" in log
     assert sum(summary["region_classes"].values()) == 2  # only lifted records are classed
 
 
