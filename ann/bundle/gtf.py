@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ann.bundle.genemodel import Transcript, utrs
+from ann.engine.store.genemodel import BUNDLE_ID_TAG
 
 # Sort rank at equal start: a gene line before its transcripts, a transcript before its parts.
 _RANK = {"gene": 0, "transcript": 1, "exon": 2, "CDS": 3, "five_prime_UTR": 4,
@@ -25,6 +26,7 @@ class Gene:
     end: int
     source: str
     level: int
+    bundle_id: bool = False  # gene_id only keys the GTF: no Ensembl id is known for the gene
 
 
 def _attrs(gene: Gene, transcript_id: str | None, exon_number: int | None = None,
@@ -59,8 +61,9 @@ def _cds_frames(tx: Transcript) -> list[int]:
 
 
 def gene_records(gene: Gene) -> Iterator[tuple[str, int, int, str]]:
-    """Yield the gene line."""
-    yield _line(gene, gene.source, "gene", gene.start, gene.end, _attrs(gene, None))
+    """Yield the gene line (tagged when its id is the bundle's own, so GENE_ID leaves it out)."""
+    tags = (BUNDLE_ID_TAG,) if gene.bundle_id else ()
+    yield _line(gene, gene.source, "gene", gene.start, gene.end, _attrs(gene, None, tags=tags))
 
 
 def transcript_records(

@@ -44,10 +44,12 @@ def cpg_records(islands: dict[str, list], contigs: dict[str, int],
     return out
 
 
-def make_genes(genes: dict[str, list], gene_ids: list[str]) -> list[gtf.Gene]:
-    """Return the gene rows as Gene records with their ids."""
+def make_genes(genes: dict[str, list], gene_ids: list[str],
+               bundle_prefix: str = "") -> list[gtf.Gene]:
+    """Return the gene rows as Gene records with their ids (bundle_prefix marks the bundle's)."""
     return [
-        gtf.Gene(gid, name, gtype, chrom, strand, start, end, source, level)
+        gtf.Gene(gid, name, gtype, chrom, strand, start, end, source, level,
+                 bool(bundle_prefix) and gid.startswith(bundle_prefix))
         for gid, name, gtype, chrom, strand, start, end, source, level in zip(
             gene_ids, genes["gene_name"], genes["gene_type"], genes["_labels"],
             genes["Strand"], genes["_starts"], genes["_ends"], genes["Source"], genes["level"],

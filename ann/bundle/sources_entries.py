@@ -36,12 +36,13 @@ def annotations_for(spec: AssemblySpec, entry: dict) -> list[Annotation]:
         names.append("GENE_ID")
         fields.append("gene_id")
         descriptions.append(_gene_id_description(spec))
-    names.append("REGION")
-    fields.append("region")
-    descriptions.append(region)
+    names += ["REGION", "CSQ"]
+    fields += ["region", "consequence"]
+    descriptions += [region, _csq_description(spec, gencode)]
     out.append(Annotation(
-        "genes.gtf.gz", tuple(names), ("uniq",) * len(names), tuple(descriptions),
-        fields=tuple(fields), extra={"promoter_window": PROMOTER_WINDOW_BP}))
+        "genes.gtf.gz", tuple(names), ops=("uniq",) * (len(names) - 1) + ("self",),
+        descriptions=tuple(descriptions), fields=tuple(fields),
+        extra={"promoter_window": PROMOTER_WINDOW_BP}))
     if "cpg_islands.bed.gz" in entry["files"]:
         out.append(Annotation(
             "cpg_islands.bed.gz", ("CPG_ISLAND",), ("flag",),
@@ -55,7 +56,17 @@ def _gene_id_description(spec: AssemblySpec) -> str:
     how = "symbol and locus lifted from GRCh38" if spec.lift_gene_ids else "locus and name"
     version = "unversioned, " if spec.lift_gene_ids else ""
     return (f"Ensembl gene id, {version}GENCODE v44 via {_via(spec.gene_ids)} (matched on "
-            f"{how}); {spec.gene_id_prefix}NNNNNN where none matched (a GAS bundle id)")
+            f"{how}); left out where none matched")
+
+
+def _csq_description(spec: AssemblySpec, gencode: str) -> str:
+    """Say where the consequences' transcripts and sequence come from."""
+    text = f"{gencode} transcripts"
+    if spec.reference is not None:
+        text += (f", {spec.name} chr20 sequence via Debian {spec.reference.name} "
+                 f"{spec.reference.version} (codons, amino acids and HGVS on chr20; elsewhere "
+                 "the transcript structure decides)")
+    return text
 
 
 def _frequency_entry(spec: AssemblySpec, entry: dict) -> Annotation:

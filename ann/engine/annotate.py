@@ -14,9 +14,9 @@ from gas.keys import file_stem
 
 from . import assembly as assemblies
 from .atomic import AtomicOutputs
-from .config import load_config
+from .config import check_reference, load_config
 from .data_dir import default_data_dir
-from .errors import DataBundleError
+from .errors import DataBundleError, UnsupportedAssemblyError
 from .header import read_header
 from .run import AnnotationRun
 from .store.locate import open_store
@@ -71,11 +71,18 @@ def annotate_file(
     command: str | None = None,
     input_name: str | None = None,
     presteps: tuple = (),
+    liftover: bool = True,
+    lift_to: str | None = None,
+    reference: str | os.PathLike | None = None,
 ) -> dict:
     """Annotate input_path into output_path (plus optional count log and summary JSON).
 
     input_name is the user's name for the file (default: the input's own name); it appears in
     the header's command line, the count log and the summary instead of a temporary path.
+    `assembly` names the file's own assembly (detected when None). An NCBI36 file is lifted to
+    GRCh37 for the look-ups unless `liftover` is False (then it is refused); `lift_to` lifts
+    into another supported assembly on request. `reference` (a BGZF FASTA with .fai) replaces
+    the sources TOML's sequence for consequences and the lifted REF check.
     """
     started = time.monotonic()
     output_path = Path(output_path)
@@ -84,16 +91,31 @@ def annotate_file(
         stream = stack.enter_context(open_input(Path(input_path)))
         reader = VcfReader(stream, max_line_bytes)
         header = read_header(reader)
-        chosen = assemblies.choose(header, assembly)
-        specs = load_config(resolve_config(config_path, data_dir, chosen.name))
+        try:
+            chosen = assemblies.choose(header, assembly, liftover=liftover, lift_to=lift_to)
+        except ValueError as exc:  # an assembly name from an API caller, not the CLI's choices
+            raise UnsupportedAssemblyError(str(exc)) from exc
+        config = resolve_config(config_path, data_dir, chosen.name)
+        specs = load_config(config)
+        if reference is not None:
+            reference = check_reference(reference)
+        else:
+            reference = next((s.reference for s in specs if s.reference), None)
+        if chosen.lifted:
+            from .lift_step import LiftStep  # numpy and pysam: only runs that lift
+
+            step = LiftStep.load(_chain_configs(config, config_path, data_dir, chosen.name),
+                                 chosen.lift_from, chosen.name, reference)
+            presteps = (step, *presteps)
         stores = [open_store(spec) for spec in specs]
         command = command or _library_command(input_name, output_path, config_path, assembly)
-        run = AnnotationRun(header, specs, stores, progress, presteps)
+        run = AnnotationRun(header, specs, stores, progress, presteps, reference)
         temps = AtomicOutputs(stack)
         body = temps.new(output_path.with_name(output_path.name + ".body"))
         with open(body, "wb") as out:
             run.annotate(reader, out, processes)
-        contigs = contig_lines(header, run.contigs, _lengths(chosen.name), chosen.name)
+        own = chosen.lift_from or chosen.name  # the output keeps the input's coordinates
+        contigs = contig_lines(header, run.contigs, _lengths(own), own)
         with open(temps.new(output_path), "wb") as out, open(body, "rb") as done:
             out.write(output_header(header, run.declarations, gas_version(), command,
                                     run.sources, contigs))
@@ -106,6 +128,16 @@ def annotate_file(
             Path(temps.new(Path(log_path))).write_text(count_log(summary))
         temps.commit()
     return summary
+
+
+def _chain_configs(config: Path, config_path, data_dir, assembly: str) -> list[Path]:
+    """Where chains are looked for: the sources TOML in use, then the bundle's."""
+    paths = [config]
+    if config_path is not None:
+        bundle = Path(data_dir) if data_dir is not None else default_data_dir()
+        if (bundle / assembly / "sources.toml").is_file():
+            paths.append(bundle / assembly / "sources.toml")
+    return paths
 
 
 def _lengths(assembly: str) -> dict[str, int]:

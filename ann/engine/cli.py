@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .annotate import annotate_file, stem_of
-from .assembly import SUPPORTED
+from .assembly import KNOWN, SUPPORTED
 from .errors import AnnotationError, InvalidInputError
 
 EXIT_OK, EXIT_SETUP, EXIT_INVALID = 0, 1, 2
@@ -24,7 +24,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log", help="count log (default <stem>.vcf.count.log beside OUTPUT)")
     parser.add_argument("--summary", help="summary JSON (default <stem>.summary.json)")
     parser.add_argument("--config", help="vcfanno-style sources TOML (default: the data bundle)")
-    parser.add_argument("--assembly", choices=SUPPORTED, help="force the assembly")
+    parser.add_argument("--assembly", choices=KNOWN,
+                        help="the file's own assembly (default: detected from the header)")
+    parser.add_argument("--no-liftover", action="store_true",
+                        help="refuse NCBI36 input instead of lifting it to GRCh37")
+    parser.add_argument("--lift-to", choices=SUPPORTED, metavar="{GRCh37,GRCh38}",
+                        help="lift the records into this assembly for the look-ups "
+                             "(GRCh37 <-> GRCh38); the output keeps the input's coordinates")
+    parser.add_argument("--reference", metavar="FASTA",
+                        help="BGZF FASTA (with .fai) of the annotation assembly for "
+                             "consequences and the lifted REF check (default: the sources')")
     parser.add_argument("-p", "--processes", type=int, default=1, help="worker processes")
     parser.add_argument("--max-line-bytes", type=int, default=1_000_000,
                         help="longest line accepted")
@@ -50,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             summary_path=args.summary or folder / f"{stem}.summary.json",
             config_path=args.config, assembly=args.assembly, processes=max(1, args.processes),
             max_line_bytes=args.max_line_bytes, command=argv_text, input_name=args.input_name,
+            liftover=not args.no_liftover, lift_to=args.lift_to, reference=args.reference,
         )
     except InvalidInputError as exc:
         print(f"{args.input}: {exc}", file=sys.stderr)
@@ -59,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_SETUP
     print(f"{output}: {summary['total_variants']} variants annotated "
           f"({summary['assembly']}, {summary['runtime_seconds']:.2f} s)")
+    if summary.get("liftover"):
+        print(summary["liftover"]["line"])
     return EXIT_OK
 
 

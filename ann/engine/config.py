@@ -87,8 +87,15 @@ def _reference(value: object, cfg: Path) -> str | None:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{cfg}: reference must be the path of a FASTA file")
     full = Path(value) if Path(value).is_absolute() else cfg.parent / value
+    return check_reference(full, f"{cfg}: ")
+
+
+def check_reference(path: str | Path, where: str = "") -> str:
+    """Return the FASTA's path if it and its .fai index exist, else raise ConfigError."""
+    full = Path(path)
     if not full.is_file() or not Path(f"{full}.fai").is_file():
-        raise ConfigError(f"{cfg}: reference {full} or its index {full}.fai does not exist")
+        raise ConfigError(f"{where}reference {full} or its index {full}.fai does not exist "
+                          "(index a BGZF FASTA with `samtools faidx`)")
     return str(full)
 
 

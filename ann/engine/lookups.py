@@ -27,6 +27,7 @@ class Lookups:
     active: list[bool] = field(default_factory=list)  # False: pass through unannotated
     flags: list[bytes] = field(default_factory=list)  # INFO a pre-step adds: b";LIFTED=1:5"
     counts: Counter = field(default_factory=Counter)  # a pre-step's counts, summed over chunks
+    chrom: str = ""  # the chunk's CHROM as the input writes it (chr1 or 1)
 
     def __post_init__(self) -> None:
         self._groups: list | None = None

@@ -143,9 +143,9 @@ class ChunkAnnotator:
             add_rec(f)
             add_pos(pos)
             add_end(end)
-        key = normalise(contig.decode("utf-8", "replace"))
-        return recs, Lookups([key] * len(recs), pos_l, end_l, [f[3] for f in recs],
-                             [f[4] for f in recs])
+        chrom = contig.decode("utf-8", "replace")
+        return recs, Lookups([normalise(chrom)] * len(recs), pos_l, end_l,
+                             [f[3] for f in recs], [f[4] for f in recs], chrom=chrom)
 
     def _join(self, recs, lookups: Lookups, values: list[SourceValues], result) -> list[bytes]:
         """Add every source's values to the records; count IDs and labels."""

@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
+from pathlib import Path
 
 from .assembly import Assembly
 from .chunks import chunk_stream
@@ -20,6 +21,8 @@ from .vcf_reader import VcfReader
 from .version import gas_version
 from .writer import added_declarations, source_info
 
+REF_MISMATCH = "ref_mismatch"  # the consequence source's label of a REF the sequence contradicts
+
 PROGRESS_INTERVAL_SECONDS = 1.0
 
 
@@ -27,7 +30,8 @@ class AnnotationRun:
     """The counts and settings of one annotation run."""
 
     def __init__(self, header: Header, specs: list[SourceSpec], stores: list[Store],
-                 progress: Callable[[int], None] | None, presteps: tuple = ()) -> None:
+                 progress: Callable[[int], None] | None, presteps: tuple = (),
+                 reference: str | None = None) -> None:
         self.header = header
         self.specs = specs
         metas = [s.meta for s in stores]
@@ -41,7 +45,7 @@ class AnnotationRun:
             tuple(specs), tuple(str(s.folder) for s in stores), header.columns,
             header.version.startswith("3"), frozenset(header.info_ids),
             frozenset(added & {i.encode() for i in header.info_ids}), presteps,
-            next((s.reference for s in specs if s.reference), None),
+            reference or next((s.reference for s in specs if s.reference), None),
         )
         self.writes_ids = any(f.to_id_column for s in specs for f in s.fields)
         self.total = self.indel_v33 = 0
@@ -111,6 +115,12 @@ class AnnotationRun:
         if undeclared and self.header.contigs:
             warnings.append("contigs without a ##contig header line (declared in the output): "
                             + ", ".join(undeclared))
+        mismatched = self.labels.get(REF_MISMATCH, {}).get(REF_MISMATCH, 0)
+        if mismatched:
+            name = Path(self.plan.reference or "").name
+            warnings.append(f"{mismatched} records have a REF that differs from the reference "
+                            f"sequence ({name}): their consequences come from the transcript "
+                            "structure only (no codons, amino acids or HGVS)")
         if self.indel_v33:
             warnings.append(f"{self.indel_v33} records keep VCF 3.3 D/I indel alleles, which "
                             "VCF 4.2 cannot write without the reference sequence")
@@ -120,5 +130,7 @@ class AnnotationRun:
             version=gas_version(), assembly=chosen.name, detected_from=chosen.detected_from,
             total=self.total, known_ids=self.known_ids if self.writes_ids else None,
             labels=self.labels, chromosomes=self.chromosomes, warnings=warnings,
-            runtime=runtime, sources=self.sources, input_name=input_name, extra=extra,
+            runtime=runtime, sources=self.sources, input_name=input_name,
+            extra={"input_assembly": chosen.lift_from or chosen.name,
+                   "consequence_ref_mismatches": mismatched, **extra},
         )

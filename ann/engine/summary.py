@@ -29,6 +29,7 @@ def build_summary(*, version: str, assembly: str, detected_from: str, total: int
         "in_dbsnp": matched,
         "in_dbsnp_pct": round(100.0 * matched / total, 2) if total else 0.0,
         "known_ids": asdict(known_ids) if known_ids is not None else None,
+        "coverage": coverage_line(known_ids) if known_ids is not None else None,
         "region_classes": {c: classes[c] for c in CLASS_ORDER if classes.get(c)},
         "consequences": _by_severity(labels.get("consequences", {})),
         "impacts": {i: labels["impacts"][i] for i in IMPACT_ORDER
@@ -41,6 +42,12 @@ def build_summary(*, version: str, assembly: str, detected_from: str, total: int
     }
     summary.update(extra)
     return summary
+
+
+def coverage_line(known_ids) -> str:
+    """Return "N of the file's own IDs confirmed, K added" (records, not IDs, are counted)."""
+    return (f"{known_ids.confirmed} of the file's own {known_ids.carried} IDs confirmed, "
+            f"{known_ids.added} added")
 
 
 def _by_severity(counts: dict[str, int]) -> dict[str, int]:
@@ -57,13 +64,15 @@ def count_log(summary: dict) -> str:
     lines = [
         f"GAS annotation of {summary['input_name']}",
         f"GAS version: {summary['gas_version']}",
-        f"Assembly: {summary['assembly']} ({summary['assembly_detected_from']})",
+        _assembly_line(summary),
+        *([summary["liftover"]["line"]] if summary.get("liftover") else []),
         f"Total variants: {summary['total_variants']}",
         f"In dbSNP: {summary['in_dbsnp']} ({summary['in_dbsnp_pct']:.2f}%) "
         "(records GAS matched to a known variant)",
     ]
     ids = summary.get("known_ids")
     if ids:
+        lines.append(f"Coverage: {summary['coverage']}")
         lines.append(f"Known IDs: the file carried {ids['carried']}; GAS confirmed "
                      f"{ids['confirmed']}, added IDs to {ids['added']}, found other IDs for "
                      f"{ids['contradicted']}")
@@ -72,6 +81,9 @@ def count_log(summary: dict) -> str:
     if summary.get("consequences"):
         lines += ["", "Most severe consequence:", *_table(summary["consequences"])]
         lines += ["", "Impact:", *_table(summary["impacts"])]
+        if summary.get("consequence_ref_mismatches"):
+            lines.append(f"  REF differs from the reference sequence: "
+                         f"{summary['consequence_ref_mismatches']} records")
     lines += ["", "Variants per chromosome:"]
     lines += _table(summary["chromosomes"]) or ["  (none)"]
     lines += ["", "Warnings:"]
@@ -80,6 +92,15 @@ def count_log(summary: dict) -> str:
     lines += [f"  {s['file']}  sha256={s['sha256']}  names={','.join(s['names'])}"
               for s in summary["sources"]] or ["  (none)"]
     return "\n".join(lines) + "\n"
+
+
+def _assembly_line(summary: dict) -> str:
+    """Name the file's assembly and, when its records were lifted, the one annotated on."""
+    own = summary.get("input_assembly") or summary["assembly"]
+    line = f"Assembly: {own} ({summary['assembly_detected_from']})"
+    if own != summary["assembly"]:
+        line += f", annotated on {summary['assembly']}"
+    return line
 
 
 def _table(counts: dict[str, int]) -> list[str]:

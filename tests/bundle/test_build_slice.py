@@ -48,6 +48,8 @@ def test_gtf_carries_derived_utrs_on_both_strands(built):
     attrs = next(f[8] for f in _gtf(folder, "chr1:1000-1000") if f[2] == "gene")
     # No package gives this assembly gene ids: bundle ids, never the gene name again.
     assert 'gene_id "GX000001"; gene_type "protein_coding"; gene_name "GP";' in attrs
+    # ... tagged as the bundle's own key, so the engine writes no GENE_ID for it.
+    assert attrs.rstrip().endswith('tag "gas_bundle_id";')
 
 
 def test_retained_intron_transcript_has_exons_but_no_cds(built):
@@ -76,9 +78,10 @@ def test_sources_toml_lists_each_file_with_vcfanno_keys(built):
     config = tomllib.loads((folder / "sources.toml").read_text())
     by_file = {a["file"]: a for a in config["annotation"]}
     assert by_file["dbsnp.vcf.gz"]["names"] == ["ID"]
-    # Without real gene ids the GENE_ID key is left out.
-    assert by_file["genes.gtf.gz"]["names"] == ["GENE", "REGION"]
-    assert by_file["genes.gtf.gz"]["ops"] == ["uniq", "uniq"]
+    # Without real gene ids the GENE_ID key is left out; consequences are on by default.
+    assert by_file["genes.gtf.gz"]["names"] == ["GENE", "REGION", "CSQ"]
+    assert by_file["genes.gtf.gz"]["fields"] == ["gene_name", "region", "consequence"]
+    assert by_file["genes.gtf.gz"]["ops"] == ["uniq", "uniq", "self"]
     assert by_file["cpg_islands.bed.gz"] == {
         "file": "cpg_islands.bed.gz", "columns": [4], "names": ["CPG_ISLAND"], "ops": ["flag"],
         "descriptions": ["the variant lies in a CpG island, UCSC cpgIslandExt via fakegenome 1.0"]}

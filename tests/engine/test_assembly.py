@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ann.engine import UnsupportedAssemblyError, annotate_file
+from ann.engine.errors import ConfigError
 
 from .engine_fixtures import CHROM_LINE, run_cli
 
@@ -41,23 +42,32 @@ def test_detection(tmp_path, sources, meta, assembly, evidence):
     "##reference=NCBI36", "##reference=hg18.fa", "##contig=<ID=chr1,length=247249719>",
     "##contig=<ID=1,assembly=b36>",
 ])
-def test_ncbi36_is_refused_unless_forced(tmp_path, sources, meta):
+def test_ncbi36_is_refused_with_liftover_off_unless_forced(tmp_path, sources, meta):
     path = tmp_path / "in.vcf"
     path.write_text(vcf(meta))
     with pytest.raises(UnsupportedAssemblyError) as caught:
-        annotate_file(path, tmp_path / "o.vcf", config_path=sources)
+        annotate_file(path, tmp_path / "o.vcf", config_path=sources, liftover=False)
     assert "NCBI36" in str(caught.value) and "GRCh37 and GRCh38" in str(caught.value)
     forced = annotate_file(path, tmp_path / "o.vcf", config_path=sources, assembly="GRCh37")
     assert forced["assembly_detected_from"] == "forced"
     assert any("NCBI36" in w for w in forced["warnings"])
 
 
-def test_cli_refuses_ncbi36_with_exit_2(tmp_path, sources):
+def test_cli_refuses_ncbi36_with_exit_2_when_liftover_is_off(tmp_path, sources):
     path = tmp_path / "old.vcf"
     path.write_text(vcf("##reference=NCBI36"))
-    result = run_cli("annotate", str(path), "--config", str(sources))
+    result = run_cli("annotate", str(path), "--config", str(sources), "--no-liftover")
     assert result.returncode == 2 and "NCBI36" in result.stderr
     assert not (tmp_path / "old.annot.vcf").exists()
+
+
+def test_ncbi36_without_any_chain_is_an_operator_error(tmp_path, sources):
+    path = tmp_path / "in.vcf"
+    path.write_text(vcf("##reference=NCBI36"))
+    with pytest.raises(ConfigError, match="no chain lifts NCBI36 into GRCh37"):
+        annotate_file(path, tmp_path / "o.vcf", config_path=sources,
+                      data_dir=tmp_path / "no-bundle")
+    assert not (tmp_path / "o.vcf").exists()
 
 
 def test_missing_bundle_is_an_operator_error(tmp_path):

@@ -16,7 +16,7 @@ from .transcripts import TranscriptStore
 class ConsequenceSource(PerRecordSource):
     """INFO/CSQ for every ALT and transcript near a record; counts the most severe term."""
 
-    label_names = ("consequences", "impacts")
+    label_names = ("consequences", "impacts", "ref_mismatch")
 
     def __init__(self, spec, store, reference: str | None) -> None:
         self.name = next(f.name for f in spec.fields if f.source_field == "consequence").encode()
@@ -33,6 +33,7 @@ class ConsequenceSource(PerRecordSource):
         info = [b""] * n
         worst: list[str | None] = [None] * n
         impact: list[str | None] = [None] * n
+        mismatch: list[str | None] = [None] * n
         prefix = b";" + self.name + b"="
         near = self.transcripts.transcripts_overlapping
         for key, order in lookups.groups():
@@ -41,8 +42,13 @@ class ConsequenceSource(PerRecordSource):
                 alts = lookups.alt[i].decode().split(",")
                 found = consequences(key, pos, ref, alts, near(key, pos, lookups.end[i]),
                                      self.reference)
-                if found is None or not found.value:
+                if found is None:
+                    continue
+                if found.ref_mismatch:
+                    mismatch[i] = "ref_mismatch"  # counted by the run, warned once
+                if not found.value:
                     continue
                 info[i] = prefix + found.value
                 worst[i], impact[i] = found.worst, found.impact
-        return SourceValues(info, labels={"consequences": worst, "impacts": impact})
+        return SourceValues(info, labels={"consequences": worst, "impacts": impact,
+                                          "ref_mismatch": mismatch})

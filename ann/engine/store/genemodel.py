@@ -11,6 +11,8 @@ _GTF_ATTR = re.compile(r'(\w+) "([^"]*)"')
 _TRANSCRIPT_ID = b'transcript_id "'
 _CODING = {b"CDS", b"start_codon", b"stop_codon"}
 _GENE_FEATURES = {"gene", "ncRNA_gene", "pseudogene"}
+# The tag on a gene line whose gene_id is the bundle's own key (no Ensembl id is known).
+BUNDLE_ID_TAG = "gas_bundle_id"
 
 
 @dataclass(slots=True)
@@ -98,7 +100,9 @@ def _gtf_record(f: list[bytes], genes: dict, txs: dict) -> None:
     gid = a.get("gene_id", "")
     s, e, strand = int(f[3]), int(f[4]), f[6].decode()
     if f[2] == b"gene":
-        genes[gid] = Gene(a.get("gene_name", gid), gid,
+        # A bundle id only keys the GTF's lines: GENE_ID and CSQ's Gene leave it out.
+        shown = "" if f'tag "{BUNDLE_ID_TAG}"' in text else gid
+        genes[gid] = Gene(a.get("gene_name", gid), shown,
                           a.get("gene_type", a.get("gene_biotype", "")), s, e, strand)
     elif "transcript_id" in a:
         tags = tuple(m for m in re.findall(r'tag "([^"]*)"', text))
