@@ -7,7 +7,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the tests and benchmarks drive: a real browser and the peer annotators.
 TEST_APT_PACKAGES := chromium bcftools vcfanno vcfanno-examples tabix shellcheck
 
-.PHONY: run test test-attacks venv venv-devstack venv-dev data system-packages lint bench-annotate bench-scale bench-e2e bench-csq clean
+.PHONY: run test test-attacks venv venv-devstack venv-dev data system-packages lint bench-annotate bench-scale bench-e2e bench-csq bench-load clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ bench-scale: venv-dev system-packages data
 # Consequences against bcftools csq on GRCh37 chr20 (fetches Debian's vt-examples chr20 once).
 bench-csq: venv-dev system-packages data
 	$(PY) -m bench.consequences $(BENCH_ARGS)
+
+# Load on the local stack: users browsing and submitting, 1 and 2 annotators, then wrk per page.
+bench-load: venv-dev data
+	@dpkg -s wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
+	$(PY) -m bench.load $(BENCH_ARGS)
 
 bench-e2e: venv-dev data
 	$(PY) -m bench.e2e $(BENCH_ARGS)

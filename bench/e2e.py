@@ -37,11 +37,16 @@ def course_vcf(path: Path, bundle: Path, variants: int) -> Path:
     rows = []
     with pysam.TabixFile(str(bundle / "GRCh37" / "dbsnp.vcf.gz")) as tbx:
         contig = next(c for c in tbx.contigs if c.removeprefix("chr") == "22")
+        last = 0
         for n, row in enumerate(tbx.fetch(contig, parser=pysam.asTuple())):
             if len(rows) >= variants:
                 break
+            pos = int(row[1]) + (n % 2)
+            if pos <= last:  # a novel site shifted onto the next known one: keep the file sorted
+                continue
             ref, alt = (row[3], row[4]) if n % 2 == 0 else ("A", "T")  # half novel
-            rows.append(f"22\t{int(row[1]) + (n % 2)}\t.\t{ref}\t{alt}\t50\tPASS\tDP=9\tGT\t0/1\n")
+            rows.append(f"22\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\tDP=9\tGT\t0/1\n")
+            last = pos
     header = ("##fileformat=VCFv4.0\n##reference=human_g1k_v37\n"
               "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n")
     path.write_text(header + "".join(rows))

@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 
 from gas import aws
 from gas.config import Settings
+from web.page_cache import finished_object
 from web.preview import MAX_SCANNED_VARIANTS, PreviewPage, VariantFilter, paginate
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ def _get(settings: Settings, bucket: str, key: str):
         raise
 
 
+@finished_object
 def read_summary(settings: Settings, job: dict) -> dict | None:
     """The job's summary JSON (only the keys the charts use), or None when there is none."""
     key = job.get("s3_key_summary_file")
@@ -53,6 +55,7 @@ def read_summary(settings: Settings, job: dict) -> dict | None:
     return {k: data[k] for k in SUMMARY_KEYS if k in data} if isinstance(data, dict) else None
 
 
+@finished_object
 def read_log(settings: Settings, job: dict) -> tuple[str, bool]:
     """The count log's text and whether it was cut at MAX_LOG_BYTES."""
     with closing(_get(settings, job["s3_results_bucket"], job["s3_key_log_file"])) as body:
@@ -66,6 +69,7 @@ def _decoded(chunks: Iterator[bytes]) -> Iterator[str]:
         yield chunk.decode("utf-8", "replace")
 
 
+@finished_object
 def preview(settings: Settings, job: dict, wanted: VariantFilter, page: int) -> PreviewPage:
     """Stream the annotated VCF from S3 and return one page of matching variants."""
     with closing(_get(settings, job["s3_results_bucket"], job["s3_key_result_file"])) as body:
