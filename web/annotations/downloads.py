@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, redirect
+from flask import abort, jsonify, redirect, render_template
 
 from web import services
 from web.annotations import bp
-from web.auth import login_required
-from web.jobviews import get_job_or_404, log_url, presigned_get, result_url
+from web.auth import current_profile, login_required
+from web.jobviews import (
+    get_job_or_404,
+    is_archived,
+    log_url,
+    presigned_get,
+    restore_state,
+    result_url,
+)
+from web.plan_effects import RESTORE_WAIT
 from web.results import read_summary
 
 
@@ -23,8 +31,12 @@ def download_input(job_id: str):
 @bp.get("/annotations/<job_id>/result")
 @login_required
 def download_result(job_id: str):
-    """The annotated VCF, while it is not archived."""
-    url = result_url(services.settings(), get_job_or_404(job_id))
+    """The annotated VCF; once archived, a page saying when and what upgrading does (410)."""
+    job = get_job_or_404(job_id)
+    if is_archived(job):
+        return render_template("archived.html", job=job, profile=current_profile(),
+                               restore=restore_state(job), restore_wait=RESTORE_WAIT), 410
+    url = result_url(services.settings(), job)
     if url is None:
         abort(404, "The result file is not available (not finished, or archived).")
     return redirect(url)

@@ -19,6 +19,7 @@
     var progress = document.getElementById("job-progress");
     progress.hidden = status !== "RUNNING";
     progress.textContent = (data.progress || 0).toLocaleString("en-US") + " variants annotated";
+    document.getElementById("job-end-label").textContent = status === "FAILED" ? "Failed" : "Completed";
     document.getElementById("job-complete-time").textContent = formatTime(data.complete_time);
     if (status === "FAILED") {
       document.getElementById("failure-reason").textContent = data.failure_reason || "";
