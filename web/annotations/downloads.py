@@ -8,6 +8,7 @@ from web import services
 from web.annotations import bp
 from web.auth import current_profile, login_required
 from web.jobviews import (
+    extra_result_url,
     get_job_or_404,
     is_archived,
     log_url,
@@ -39,6 +40,24 @@ def download_result(job_id: str):
     url = result_url(services.settings(), job)
     if url is None:
         abort(404, "The result file is not available (not finished, or archived).")
+    return redirect(url)
+
+
+EXTRA_FILES = {"bgzip": "s3_key_result_bgzip", "tbi": "s3_key_result_index"}
+
+
+@bp.get("/annotations/<job_id>/result.<what>")
+@login_required
+def download_extra(job_id: str, what: str):
+    """The result bgzip-compressed, or its tabix index (while the result is downloadable)."""
+    job = get_job_or_404(job_id)
+    if what not in EXTRA_FILES:
+        abort(404, "There is no such result file.")
+    if is_archived(job):
+        return download_result(job_id)
+    url = extra_result_url(services.settings(), job, EXTRA_FILES[what])
+    if url is None:
+        abort(404, "This file is not available (not finished, or made before GAS wrote it).")
     return redirect(url)
 
 

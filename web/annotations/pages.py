@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import time
 
 from flask import abort, g, render_template, request
 
 from gas.jobs import COMPLETED
 from web import services
 from web.annotations import bp
+from web.annotations.upload import ASSEMBLY_LABELS
 from web.auth import current_profile, login_required
+from web.forms import ConfirmForm
 from web.jobviews import (
     get_job_or_404,
     is_archived,
@@ -17,6 +20,7 @@ from web.jobviews import (
     restore_state,
     result_available,
 )
+from web.outlook import outlook
 from web.preview import MAX_SCANNED_VARIANTS, PAGE_SIZE, PreviewPage, VariantFilter
 from web.results import ResultMissing, preview, read_log, read_summary
 
@@ -57,12 +61,14 @@ def job(job_id: str):
     """Status (refreshed in the page by job.js), downloads, charts and a preview of the result."""
     row = get_job_or_404(job_id)
     wanted, page = _preview(row)
+    settings, profile = services.settings(), current_profile()
     return render_template(
-        "annotation.html", job=row, profile=current_profile(),
+        "annotation.html", job=row, profile=profile,
         archived=is_archived(row), restore=restore_state(row),
-        summary=read_summary(services.settings(), row)
-        if row.get("job_status") == COMPLETED else None,
+        summary=read_summary(settings, row) if row.get("job_status") == COMPLETED else None,
         wanted=wanted, preview=page, max_scanned=MAX_SCANNED_VARIANTS,
+        outlook=outlook(settings, services.job_store(), row, profile),
+        rerun_form=ConfirmForm(), assemblies=ASSEMBLY_LABELS, now=int(time.time()),
     )
 
 

@@ -1,5 +1,6 @@
-// Upload page: name the S3 key after a safe version of the file name and refuse a file that is
-// too large before sending it (the server checks the size again when the job is created).
+// Upload page: name the S3 key after a safe version of the file name (the original travels as
+// metadata, shown as the job's name) and refuse a file that is too large before sending it (the
+// server checks the size again when the job is created).
 (function () {
   "use strict";
   var form = document.getElementById("upload-form");
@@ -47,6 +48,8 @@
       return;
     }
     form.elements.key.value = form.dataset.keyHead + safeName(input.files[0].name);
+    // The name as the user gave it, kept as display text (percent-encoded: S3 metadata is ASCII).
+    form.elements["x-amz-meta-display-name"].value = encodeURIComponent(input.files[0].name);
     document.getElementById("upload-button").disabled = true;
   });
 })();
