@@ -230,12 +230,15 @@ def rerun(settings: Settings, store: JobStore, job: dict, assembly: str) -> tupl
     return _create(settings, store, fresh)
 
 
-def upload_and_submit(settings: Settings, path: Path, user_id: str, max_bytes: int) -> dict:
+def upload_and_submit(settings: Settings, path: Path, user_id: str, max_bytes: int,
+                      assembly: str | None = None) -> dict:
     """Upload a local file under a new job id and submit it (the `gas submit` command)."""
     _check_size(path.stat().st_size, max_bytes)
+    if assembly is not None:
+        check_assembly(assembly)
     key = keys.input_key(settings.key_prefix, user_id, keys.new_job_id(), path.name)
     aws.client("s3", settings).upload_file(
         str(path), settings.inputs_bucket, key,
         ExtraArgs={"ServerSideEncryption": SSE, "Metadata": {"display-name": quote(path.name)}},
     )
-    return submit_job(settings, user_id=user_id, key=key, max_bytes=max_bytes)
+    return submit_job(settings, user_id=user_id, key=key, max_bytes=max_bytes, assembly=assembly)

@@ -25,7 +25,7 @@ def _body(required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
     """The JSON object body with string members `required` (and `optional`); 400 otherwise."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        abort(400, "Send a JSON object.")
+        abort(400, "Send a JSON object with " + ", ".join(f'"{n}"' for n in required) + ".")
     for name in required:
         if not isinstance(body.get(name), str):
             abort(400, f'Send JSON with "{name}" as a string.')
