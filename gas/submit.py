@@ -28,6 +28,7 @@ SSE = "AES256"
 NOT_UPLOADED = "no uploaded file was found for this job"
 # Upload form fields that become object metadata, with the value a form starts with.
 META_FIELDS = {"x-amz-meta-display-name": "", "x-amz-meta-assembly": AUTO_ASSEMBLY}
+MAX_DISPLAY_NAME_META_CHARS = 1024  # S3 keeps at most 2 KB of user metadata per object
 RERUN_NAMESPACE = uuid.UUID("5c1f3a0e-9d8b-4f63-8f7e-2b1d6c0a9e44")
 
 
@@ -61,6 +62,8 @@ def upload_form(
         conditions.append({"success_action_status": "201"})
     key = key_head + "${filename}"
     if file_name is not None:
+        if len(quote(file_name)) > MAX_DISPLAY_NAME_META_CHARS:
+            raise SubmissionError("the file name is too long to keep; shorten it")
         key = keys.input_key(settings.key_prefix, user_id, job_id, file_name)
         fields["x-amz-meta-display-name"] = quote(file_name)
     post = aws.client("s3", settings).generate_presigned_post(
@@ -237,8 +240,10 @@ def upload_and_submit(settings: Settings, path: Path, user_id: str, max_bytes: i
     if assembly is not None:
         check_assembly(assembly)
     key = keys.input_key(settings.key_prefix, user_id, keys.new_job_id(), path.name)
+    name = quote(path.name)
+    metadata = {"display-name": name} if len(name) <= MAX_DISPLAY_NAME_META_CHARS else {}
     aws.client("s3", settings).upload_file(
         str(path), settings.inputs_bucket, key,
-        ExtraArgs={"ServerSideEncryption": SSE, "Metadata": {"display-name": quote(path.name)}},
+        ExtraArgs={"ServerSideEncryption": SSE, "Metadata": metadata},
     )
     return submit_job(settings, user_id=user_id, key=key, max_bytes=max_bytes, assembly=assembly)

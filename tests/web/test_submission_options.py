@@ -127,6 +127,7 @@ def test_the_api_assembly_overrides_the_uploads(client, auth, csrf, web_settings
 @pytest.mark.parametrize(("path", "body", "message"), [
     ("/api/v1/uploads", {"file_name": "a/b.vcf"}, "file_name must be a file name"),
     ("/api/v1/uploads", {"file_name": "x.vcf\n"}, "file_name must be a file name"),
+    ("/api/v1/uploads", {"file_name": "é" * 200 + ".vcf"}, "too long to keep"),
     ("/api/v1/uploads", {"file_name": "x.vcf", "assembly": "hg19"}, "assembly must be one of"),
     ("/api/v1/uploads", {"file_name": 7}, '"file_name" as a string'),
     ("/api/v1/jobs", {"key": "k", "assembly": ["GRCh37"]}, '"assembly" must be a string'),

@@ -9,6 +9,7 @@
   var problem = document.getElementById("file-problem");
   var maxBytes = parseInt(form.dataset.maxBytes, 10);
   var MAX_NAME_CHARS = 100;  // as gas.keys.safe_file_name
+  var MAX_META_CHARS = 1024;
 
   function safeName(name) {
     var base = name.replace(/\\/g, "/").split("/").pop();
@@ -49,7 +50,9 @@
     }
     form.elements.key.value = form.dataset.keyHead + safeName(input.files[0].name);
     // The name as the user gave it, kept as display text (percent-encoded: S3 metadata is ASCII).
-    form.elements["x-amz-meta-display-name"].value = encodeURIComponent(input.files[0].name);
+    // S3 keeps at most 2 KB of metadata: a longer name falls back to the key's safe name.
+    var encoded = encodeURIComponent(input.files[0].name);
+    form.elements["x-amz-meta-display-name"].value = encoded.length <= MAX_META_CHARS ? encoded : "";
     document.getElementById("upload-button").disabled = true;
   });
 })();
