@@ -46,6 +46,18 @@ class VariantFilter:
             return False
         return not self.impact or self.impact.upper() in row.get("impacts", ())
 
+    def is_empty(self) -> bool:
+        """No filter is set: every variant matches."""
+        return not any(vars(self).values())
+
+    def might_match(self, line: str) -> bool:
+        """A cheap test on the raw line: False only when the row cannot match (every wanted
+        value appears somewhere in a matching line), so most lines are never parsed."""
+        text = line.lower()
+        wanted = (self.gene, self.region, self.consequence, self.impact,
+                  _rsid_number(self.rsid) or self.rsid if self.rsid else "")
+        return all(value.lower() in text for value in wanted if value)
+
     def args(self) -> dict[str, str]:
         """The non-empty filters as query-string arguments."""
         return {k: v for k, v in vars(self).items() if v}
@@ -96,8 +108,9 @@ class PreviewPage:
     layout: Layout = field(default_factory=Layout)
 
 
-def parse_variant(line: str, layout: Layout | None = None) -> dict | None:
-    """The displayed columns of one VCF data line (None for headers and short lines)."""
+def parse_variant(line: str, layout: Layout | None = None, csq: bool = True) -> dict | None:
+    """The displayed columns of one VCF data line (None for headers and short lines); `csq`
+    False leaves the CSQ entries unread (the costly part) when no filter needs them."""
     if not line or line.startswith("#"):
         return None
     cols = line.rstrip("\r\n").split("\t")
@@ -109,7 +122,7 @@ def parse_variant(line: str, layout: Layout | None = None) -> dict | None:
            "gene": info.get("GENE", ""), "region": info.get("REGION", "")}
     if layout is not None:
         row["frequencies"] = {k: info.get(k, "") for k in layout.frequency_keys}
-        if layout.has_csq:
+        if layout.has_csq and csq:
             row |= _consequences(info.get("CSQ", ""), layout.csq_fields)
     return row
 
@@ -127,48 +140,67 @@ def _consequences(value: str, names: list[str]) -> dict:
             "impact": worst.get("IMPACT", "")}
 
 
-def matching(lines: Iterable[str], wanted: VariantFilter, layout: Layout,
-             max_scanned: int | None = None) -> Iterator[dict | None]:
-    """The matching rows of `lines` (header lines fill `layout`); None once past max_scanned."""
+def _records(lines: Iterable[str], layout: Layout,
+             max_scanned: int | None = None) -> Iterator[str | None]:
+    """The data lines of `lines` (header lines fill `layout`); None once past max_scanned."""
     scanned = 0
     for line in lines:
         if line.startswith("#"):
             layout.read(line)
             continue
-        row = parse_variant(line, layout)
-        if row is None:
+        if line.count("\t") < 7:  # as parse_variant: not a record
             continue
         scanned += 1
         if max_scanned is not None and scanned > max_scanned:
             yield None
             return
-        if wanted.matches(row):
-            yield row
+        yield line
+
+
+def _match(line: str, wanted: VariantFilter, layout: Layout, csq: bool = True) -> dict | None:
+    """The parsed row when it passes the filter (CSQ read when asked or filtered on)."""
+    if not wanted.might_match(line):
+        return None
+    row = parse_variant(line, layout, csq or bool(wanted.consequence or wanted.impact))
+    return row if row is not None and wanted.matches(row) else None
 
 
 def paginate(
     lines: Iterable[str], wanted: VariantFilter, page: int,
     max_scanned: int = MAX_SCANNED_VARIANTS,
 ) -> PreviewPage:
-    """Page `page` of matching variants and the number of matches in the first max_scanned."""
+    """Page `page` of matching variants and the number of matches in the first max_scanned.
+
+    Without a filter only the page's lines are parsed (the rest are counted); with one, only
+    lines that hold every wanted value.
+    """
     result = PreviewPage(page=page)
     skip = (page - 1) * PAGE_SIZE
-    for row in matching(lines, wanted, result.layout, max_scanned):
-        if row is None:
+    everything = wanted.is_empty()
+    for line in _records(lines, result.layout, max_scanned):
+        if line is None:
             result.scan_limited = True
             break
+        in_page = skip < result.matches + 1 <= skip + PAGE_SIZE
+        if everything:
+            row = parse_variant(line, result.layout) if in_page else None
+        else:
+            row = _match(line, wanted, result.layout, csq=False)
+            if row is None:
+                continue
         result.matches += 1
         if result.matches > skip + PAGE_SIZE:
             result.has_next = True
-        elif result.matches > skip:
-            result.rows.append(row)
+        elif in_page:
+            result.rows.append(parse_variant(line, result.layout))
     return result
 
 
 def tsv_lines(lines: Iterable[str], wanted: VariantFilter) -> Iterator[str]:
     """Every matching variant as TSV (a header row first), the preview's columns and more."""
     layout = Layout()
-    rows = matching(lines, wanted, layout)
+    rows = (row for line in _records(lines, layout)
+            if line is not None and (row := _match(line, wanted, layout)) is not None)
     first = next(rows, None)
     names = ["CHROM", "POS", "ID", "REF", "ALT", "GENE", "REGION", *layout.frequency_keys]
     if layout.has_csq:
