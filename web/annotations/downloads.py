@@ -29,14 +29,19 @@ def download_input(job_id: str):
                                   job["s3_key_input_file"]))
 
 
+def _archived_page(job: dict):
+    """What an archived result's links answer: when it was archived, what upgrading does."""
+    return render_template("archived.html", job=job, profile=current_profile(),
+                           restore=restore_state(job), restore_wait=RESTORE_WAIT), 410
+
+
 @bp.get("/annotations/<job_id>/result")
 @login_required
 def download_result(job_id: str):
     """The annotated VCF; once archived, a page saying when and what upgrading does (410)."""
     job = get_job_or_404(job_id)
     if is_archived(job):
-        return render_template("archived.html", job=job, profile=current_profile(),
-                               restore=restore_state(job), restore_wait=RESTORE_WAIT), 410
+        return _archived_page(job)
     url = result_url(services.settings(), job)
     if url is None:
         abort(404, "The result file is not available (not finished, or archived).")
@@ -54,7 +59,7 @@ def download_extra(job_id: str, what: str):
     if what not in EXTRA_FILES:
         abort(404, "There is no such result file.")
     if is_archived(job):
-        return download_result(job_id)
+        return _archived_page(job)
     url = extra_result_url(services.settings(), job, EXTRA_FILES[what])
     if url is None:
         abort(404, "This file is not available (not finished, or made before GAS wrote it).")
