@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 MAX_LOG_BYTES = 1024 * 1024  # the count log is small; never show more than this
 MAX_SUMMARY_BYTES = 1024 * 1024
 SUMMARY_KEYS = ("total_variants", "in_dbsnp", "in_dbsnp_pct", "region_classes", "chromosomes",
-                "warnings", "consequences", "impacts", "assembly", "liftover")
+                "warnings", "consequences", "impacts", "assembly", "liftover", "known_ids")
 
 
 class ResultMissing(LookupError):

@@ -111,3 +111,18 @@ def test_a_result_without_csq_has_no_consequence_columns(client, auth, make_job)
     job = make_job(auth.login())
     page = client.get(f"/annotations/{job['job_id']}").get_data(as_text=True)
     assert 'id="f-consequence"' not in page and ">Consequence</button>" not in page
+
+
+def test_the_summary_says_what_became_of_the_files_own_ids(client, auth, make_job, s3,
+                                                           web_settings):
+    import json
+
+    from .csq_fixture import SUMMARY
+
+    job = install(s3, web_settings, make_job(auth.login()))
+    known = {"matched": 3, "carried": 4, "confirmed": 2, "added": 1, "contradicted": 1}
+    s3.put_object(Bucket=web_settings.results_bucket, Key=job["s3_key_summary_file"],
+                  Body=json.dumps({**SUMMARY, "known_ids": known}))
+    page = " ".join(client.get(f"/annotations/{job['job_id']}").get_data(as_text=True).split())
+    assert ("Known IDs: the file carried 4; GAS confirmed 2, added IDs to 1 variants and found "
+            "other IDs for 1.") in page
