@@ -38,8 +38,7 @@ class VariantFilter:
             return False
         if self.region and self.region.lower() not in {r.lower() for r in _members(row["region"])}:
             return False
-        if self.rsid and _rsid_number(self.rsid) not in {
-                _rsid_number(i) for i in _members(row["rsid"])}:
+        if self.rsid and not _same_id(self.rsid, _members(row["rsid"])):
             return False
         if self.consequence and self.consequence.lower() not in {
                 c.lower() for c in row.get("consequences", ())}:
@@ -66,6 +65,14 @@ class VariantFilter:
 def _members(value: str) -> list[str]:
     """The members of a list-valued column."""
     return [v for v in _LIST_SEP.split(value) if v] if value else []
+
+
+def _same_id(wanted: str, ids: list[str]) -> bool:
+    """An rsID is found by its number; any other ID (e.g. COSM476) by its whole text."""
+    number = _rsid_number(wanted)
+    if number is None:
+        return wanted.lower() in {i.lower() for i in ids}
+    return number in {_rsid_number(i) for i in ids}
 
 
 def _rsid_number(value: str) -> str | None:

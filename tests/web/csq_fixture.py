@@ -33,7 +33,7 @@ ROWS = [
      + csq("CT", "intron_variant", "MODIFIER", "PLEKHN1")),
     ("2", 5000, "rs26913050", "T", "C", "GENE=ND10X;REGION=intergenic;CSQ="
      + csq("C", "intergenic_variant", "MODIFIER", "")),
-    ("20", 68351, "=cmd|x", "A", "G", "GENE=DEFB125;REGION=CDS;CSQ="
+    ("20", 68351, "=HYPERLINK(x)", "A", "G", "GENE=DEFB125;REGION=CDS;CSQ="
      + csq("G", "splice_region_variant&synonymous_variant", "LOW", "DEFB125")),
 ]
 SUMMARY = {

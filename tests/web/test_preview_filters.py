@@ -25,6 +25,8 @@ def shown(wanted: VariantFilter) -> list[str]:
     (VariantFilter(rsid="2691305"), ["3400"]),  # by number, not rs26913050
     (VariantFilter(rsid="RS2691305"), ["3400"]),
     (VariantFilter(rsid="269130"), []),  # a number is a whole rsID
+    (VariantFilter(rsid="abc"), []),  # not a number: the whole ID, which no row has
+    (VariantFilter(rsid="=hyperlink(X)"), ["68351"]),  # another kind of ID, by its text
     (VariantFilter(region="intron"), ["752566", "900000"]),
     (VariantFilter(region="intr"), []),  # a choice, not a substring
     (VariantFilter(consequence="intron_variant"), ["752566", "900000"]),
@@ -63,7 +65,7 @@ def test_tsv_has_the_preview_columns_and_escapes_formulas():
                         "Consequence\tIMPACT\n")
     assert lines[1] == ("MT\t3400\trs2691305\tA\tG\tMT-ND1\tCDS\t0.25\t0.5\tmissense_variant\t"
                         "MODERATE\n")
-    assert lines[3].startswith("20\t68351\t'=cmd|x\t")
+    assert lines[3].startswith("20\t68351\t'=HYPERLINK(x)\t")
     assert len(lines) == 4
 
 
