@@ -21,7 +21,7 @@ from pathlib import Path
 
 from gas import aws, keys
 from gas.config import Settings, load_settings
-from gas.jobs import COMPLETED, FAILED, JobStore
+from gas.jobs import AUTO_ASSEMBLY, COMPLETED, FAILED, JobStore
 from gas.logs import job_context, setup_logging
 from gas.messages import JobResult, publish
 from gas.worker import Retry
@@ -81,16 +81,18 @@ def _stop_engines() -> None:
 
 def annotate_with_limit(
     settings: Settings, files: dict[str, Path], on_progress, time_limit: int,
-    input_name: str | None = None,
+    input_name: str | None = None, assembly: str | None = None,
 ) -> None:
     """Run the engine in a child process, calling on_progress(done) about once a second.
 
-    `input_name` (the user's file name) stands for the temporary input path in the outputs.
+    `input_name` (the user's file name) stands for the temporary input path in the outputs;
+    `assembly` is the job's choice (None or "auto": detected from the header).
     """
     progress = _CONTEXT.Value("q", 0)
     inbox, outbox = _CONTEXT.Pipe(duplex=False)
     options = {"processes": settings.annotator_processes, "data_dir": settings.annotation_data,
-               "input_name": input_name}
+               "input_name": input_name,
+               "assembly": None if assembly in (None, AUTO_ASSEMBLY) else assembly}
     child = _CONTEXT.Process(
         target=_engine_main, name="engine",
         args=(str(files["input"]), str(files["result"]), str(files["log"]),
@@ -140,10 +142,16 @@ def run_job(settings: Settings, store: JobStore, job: dict, run_id: str) -> dict
                 raise LostLease("the job was taken over by another annotator")
 
         annotate_with_limit(settings, files, on_progress, settings.annotator_time_limit,
-                            input_name=job["input_file_name"])
-        uploads = (("result", "s3_key_result_file", "text/plain"),
+                            input_name=job["input_file_name"], assembly=job.get("assembly"))
+        uploads = [("result", "s3_key_result_file", "text/plain"),
                    ("log", "s3_key_log_file", "text/plain"),
-                   ("summary", "s3_key_summary_file", "application/json"))
+                   ("summary", "s3_key_summary_file", "application/json")]
+        files["bgzip"], files["index"] = compress_and_index(files["result"])
+        uploads.append(("bgzip", "s3_key_result_bgzip", "application/gzip"))
+        if files["index"] is None:
+            del result_keys["s3_key_result_index"]
+        else:
+            uploads.append(("index", "s3_key_result_index", "application/octet-stream"))
         for name, key_field, content_type in uploads:
             s3.upload_file(
                 str(files[name]), settings.results_bucket, result_keys[key_field],
@@ -156,6 +164,20 @@ def run_job(settings: Settings, store: JobStore, job: dict, run_id: str) -> dict
         "summary": {k: summary[k] for k in SUMMARY_FIELDS if k in summary},
         "progress": summary.get("total_variants", 0),
     }
+
+
+def compress_and_index(result: Path) -> tuple[Path, Path | None]:
+    """The result bgzip-compressed, and its tabix index (None when the records are unsorted)."""
+    import pysam  # imported here: only the annotator needs htslib
+
+    bgzip = result.with_name(result.name + ".gz")
+    pysam.tabix_compress(str(result), str(bgzip), force=True)
+    try:
+        pysam.tabix_index(str(bgzip), preset="vcf", force=True)
+    except (OSError, ValueError) as exc:  # htslib refuses unsorted records
+        log.info("result not indexed (records not sorted by position): %s", exc)
+        return bgzip, None
+    return bgzip, bgzip.with_name(bgzip.name + ".tbi")
 
 
 def publish_result(settings: Settings, store: JobStore, job: dict) -> None:

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 
 PENDING, RUNNING, COMPLETED, FAILED = "PENDING", "RUNNING", "COMPLETED", "FAILED"
 STATUSES = (PENDING, RUNNING, COMPLETED, FAILED)
+# A job's `assembly` option: detected from the header, or forced (NCBI36 input is lifted to
+# GRCh37 for the look-ups and keeps its own coordinates). The engine takes None for "auto".
+AUTO_ASSEMBLY = "auto"
+ASSEMBLIES = (AUTO_ASSEMBLY, "GRCh37", "GRCh38", "NCBI36")
 USER_INDEX = "user_id_index"
 MAX_PAGE_SIZE = 100
 MAX_REASON_CHARS = 2000
@@ -117,6 +121,25 @@ class JobStore:
         """Every job row, in no order: a table scan, for operators' listings only."""
         for page in self._ddb.get_paginator("scan").paginate(TableName=self._table):
             yield from (_from_item(item) for item in page.get("Items", []))
+
+    def count_pending_before(self, submit_time: int, user_id: str | None = None) -> int:
+        """PENDING jobs submitted before `submit_time`: the user's (an index query) or everyone's
+        (a table scan: fine for the job page of one PENDING job, not for listings)."""
+        params: dict[str, Any] = {
+            "TableName": self._table, "Select": "COUNT",
+            "FilterExpression": "job_status = :pending",
+            "ExpressionAttributeValues": {":pending": {"S": PENDING},
+                                          ":t": {"N": str(int(submit_time))}},
+        }
+        if user_id is None:
+            params["FilterExpression"] += " AND submit_time < :t"
+            pages = self._ddb.get_paginator("scan").paginate(**params)
+        else:
+            params |= {"IndexName": USER_INDEX,
+                       "KeyConditionExpression": "user_id = :u AND submit_time < :t"}
+            params["ExpressionAttributeValues"][":u"] = {"S": user_id}
+            pages = self._ddb.get_paginator("query").paginate(**params)
+        return sum(page.get("Count", 0) for page in pages)
 
     # --- writes ------------------------------------------------------------------------------
     def create(self, job: dict) -> bool:
@@ -393,4 +416,7 @@ def public_view(job: dict) -> dict:
         "restore": {"tier": restore["tier"], "requested_at": restore["requested_at"]}
         if restore else None,
         "summary": job.get("summary"),
+        "assembly": job.get("assembly", AUTO_ASSEMBLY),
+        "rerun_of": job.get("rerun_of"),
+        "archived_at": job.get("archived_at"),
     }

@@ -44,6 +44,11 @@ def safe_file_name(file_name: str) -> str:
     return cleaned or "input.vcf"
 
 
+def is_display_name(name: str) -> bool:
+    """True for a file name GAS shows as the user gave it (no path, no control characters)."""
+    return _DISPLAY_NAME_RE.fullmatch(name) is not None
+
+
 def download_name(key: str) -> str:
     """The name a stored object is offered under: all of the key after its job id's "~"."""
     tail = key.rsplit("/", 1)[-1]
@@ -100,10 +105,12 @@ def file_stem(file_name: str) -> str:
 
 
 def result_keys(prefix: str, user_id: str, job_id: str, file_name: str) -> dict[str, str]:
-    """Keys of a job's result, count log and summary files."""
+    """Keys of a job's result (plain, bgzip and its tabix index), count log and summary files."""
     base = f"{user_prefix(prefix, user_id)}{job_id}~{file_stem(safe_file_name(file_name))}"
     return {
         "s3_key_result_file": f"{base}.annot.vcf",
+        "s3_key_result_bgzip": f"{base}.annot.vcf.gz",
+        "s3_key_result_index": f"{base}.annot.vcf.gz.tbi",
         "s3_key_log_file": f"{base}.vcf.count.log",
         "s3_key_summary_file": f"{base}.summary.json",
     }

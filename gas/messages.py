@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from gas import aws
 from gas.config import Settings
+from gas.jobs import ASSEMBLIES, AUTO_ASSEMBLY
 from gas.keys import is_uuid
 
 MAX_MESSAGE_BYTES = 262_144  # SQS/SNS message size limit
@@ -25,6 +26,9 @@ class Message:
     type: ClassVar[str] = ""
     version: ClassVar[int] = 1
     topic: ClassVar[str] = ""
+    # Fields added after version 1, with the version that added them: an older body lacks
+    # them and decodes with their defaults, so messages queued before an upgrade still work.
+    added_in: ClassVar[dict[str, int]] = {}
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -35,16 +39,27 @@ class Message:
             # Ids are job ids or identity ids; nothing else is accepted.
             if f.name.endswith("_id") and not is_uuid(value):
                 raise MessageError(f"{self.type}: {f.name} {value!r} is not a valid id")
+            if f.name == "assembly" and value not in ASSEMBLIES:
+                raise MessageError(f"{self.type}: assembly {value[:20]!r} is not one of "
+                                   f"{', '.join(ASSEMBLIES)}")
+
+    @classmethod
+    def fields_of_version(cls, version: int) -> set[str]:
+        """The field names a body of `version` carries."""
+        return {f.name for f in fields(cls) if cls.added_in.get(f.name, 1) <= version}
 
 
 @dataclass(frozen=True)
 class JobRequest(Message):
-    """web → annotator: annotate this job (the job row holds the details)."""
+    """web → annotator: annotate this job (the job row holds the details; v2 adds assembly)."""
 
     type: ClassVar[str] = "job_request"
+    version: ClassVar[int] = 2
     topic: ClassVar[str] = "job_requests"
+    added_in: ClassVar[dict[str, int]] = {"assembly": 2}
     job_id: str
     user_id: str
+    assembly: str = AUTO_ASSEMBLY
 
 
 @dataclass(frozen=True)
@@ -82,8 +97,11 @@ class ThawRequest(Message):
     requested_at: int
 
 
+# Every version a consumer still reads, each mapped to the current record.
 MESSAGE_TYPES: dict[tuple[str, int], type[Message]] = {
-    (cls.type, cls.version): cls for cls in (JobRequest, JobResult, RestoreRequest, ThawRequest)
+    (cls.type, version): cls
+    for cls in (JobRequest, JobResult, RestoreRequest, ThawRequest)
+    for version in range(1, cls.version + 1)
 }
 
 
@@ -115,9 +133,9 @@ def decode(body: str) -> Message:
         cls = MESSAGE_TYPES.get((kind, version))
     if cls is None:
         raise MessageError(f"unknown message type/version {str(kind)[:50]!r}/{str(version)[:20]}")
-    names = {f.name for f in fields(cls)}
+    names = cls.fields_of_version(version)
     if set(data) - {"type", "version"} != names:
-        raise MessageError(f"{cls.type}: expected fields {sorted(names)}")
+        raise MessageError(f"{cls.type} v{version}: expected fields {sorted(names)}")
     try:
         return cls(**{name: data[name] for name in names})
     except (TypeError, KeyError) as exc:

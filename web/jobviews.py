@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import abort, g
 
 from gas import aws, keys
+from gas.accounts import Profile
 from gas.config import Settings
 from gas.jobs import COMPLETED, public_view
 from web import services
+from web.outlook import outlook
 
 PRESIGNED_URL_SECONDS = 300  # download links are short-lived
 # What to tell a user waiting for a restore (AWS documented retrieval times).
@@ -84,11 +86,22 @@ def log_url(settings: Settings, job: dict) -> str | None:
     return presigned_get(settings, job["s3_results_bucket"], job["s3_key_log_file"])
 
 
-def api_view(settings: Settings, job: dict) -> dict:
-    """The JSON API's job object (fields listed in the issue, links only while downloadable)."""
+def extra_result_url(settings: Settings, job: dict, key_field: str) -> str | None:
+    """Link to the bgzip copy or its tabix index, under the same rule as the result file."""
+    if not result_available(job) or not job.get(key_field):
+        return None
+    return presigned_get(settings, job["s3_results_bucket"], job[key_field])
+
+
+def api_view(settings: Settings, job: dict, profile: Profile | None = None,
+             detail: bool = False) -> dict:
+    """The JSON API's job object (links only while downloadable); `detail` adds the queue."""
     view = public_view(job)
     view["archived"] = is_archived(job)
+    view |= outlook(settings, services.job_store() if detail else None, job, profile)
     for name, url in (("result_url", result_url(settings, job)),
+                      ("result_bgzip_url", extra_result_url(settings, job, "s3_key_result_bgzip")),
+                      ("result_index_url", extra_result_url(settings, job, "s3_key_result_index")),
                       ("log_url", log_url(settings, job))):
         if url:
             view[name] = url

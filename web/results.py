@@ -1,7 +1,7 @@
 """Reading a job's result files from S3: the summary for charts, the count log, a variant preview.
 
-The annotated VCF can be large, so the preview streams it line by line and stops as soon as the
-requested page is full; nothing reads it whole.
+The annotated VCF can be large, so the preview streams it line by line (counting matches up to
+MAX_SCANNED_VARIANTS) and the TSV export streams it to the browser; nothing reads it whole.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from botocore.exceptions import ClientError
 from gas import aws
 from gas.config import Settings
 from web.page_cache import finished_object
-from web.preview import MAX_SCANNED_VARIANTS, PreviewPage, VariantFilter, paginate
+from web.preview import MAX_SCANNED_VARIANTS, PreviewPage, VariantFilter, paginate, tsv_lines
 
 log = logging.getLogger(__name__)
 MAX_LOG_BYTES = 1024 * 1024  # the count log is small; never show more than this
 MAX_SUMMARY_BYTES = 1024 * 1024
 SUMMARY_KEYS = ("total_variants", "in_dbsnp", "in_dbsnp_pct", "region_classes", "chromosomes",
-                "warnings")
+                "warnings", "consequences", "impacts", "assembly", "liftover", "known_ids")
 
 
 class ResultMissing(LookupError):
@@ -75,3 +75,16 @@ def preview(settings: Settings, job: dict, wanted: VariantFilter, page: int) -> 
     with closing(_get(settings, job["s3_results_bucket"], job["s3_key_result_file"])) as body:
         # Leaving the block closes the stream: the rest of the file is never downloaded.
         return paginate(_decoded(body.iter_lines()), wanted, page, MAX_SCANNED_VARIANTS)
+
+
+def export_tsv(settings: Settings, job: dict, wanted: VariantFilter) -> Iterator[bytes]:
+    """Every matching variant of the result as TSV, streamed from S3 (the body is opened
+    before the first byte is sent, so a missing file is a ResultMissing, not a broken stream)."""
+    body = _get(settings, job["s3_results_bucket"], job["s3_key_result_file"])
+
+    def stream() -> Iterator[bytes]:
+        with closing(body):
+            for line in tsv_lines(_decoded(body.iter_lines()), wanted):
+                yield line.encode()
+
+    return stream()

@@ -36,6 +36,17 @@ def duration(seconds: int | None) -> str:
     return f"{seconds} seconds"
 
 
+def duration_left(seconds: int | float | None) -> str:
+    """An estimate in its largest whole unit, rounded up ('3 minutes', '1 hour', '20 seconds')."""
+    seconds = max(0, int(seconds or 0))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = -(-seconds // size) if seconds < 10 * size else round(seconds / size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
 def install_filters(app: Flask) -> None:
     """Register the filters."""
-    app.jinja_env.filters.update(epoch=epoch, filesize=filesize, duration=duration)
+    app.jinja_env.filters.update(epoch=epoch, filesize=filesize, duration=duration,
+                                 duration_left=duration_left)

@@ -75,3 +75,23 @@ def test_upload_and_submit_from_disk(settings, tmp_path):
     assert job["input_file_name"] == "sample.vcf"
     with pytest.raises(SubmissionError, match="allows 10 bytes"):
         upload_and_submit(settings, path, USER, 10)
+
+
+def test_gas_submit_keeps_the_file_name_and_the_assembly(settings, tmp_path):
+    path = tmp_path / "my sample (crlf).vcf"
+    path.write_bytes(VCF)
+    job = upload_and_submit(settings, path, USER, 1000, assembly="NCBI36")
+    assert job["input_file_name"] == "my sample (crlf).vcf" and job["assembly"] == "NCBI36"
+    assert job["s3_key_input_file"].endswith("~my_sample__crlf_.vcf")
+    assert requests_on_queue(settings) == [JobRequest(job_id=job["job_id"], user_id=USER,
+                                                      assembly="NCBI36")]
+
+
+@pytest.mark.parametrize("metadata", [{"display-name": "a%2Fb%00.vcf"},
+                                      {"display-name": "%ff%fe.vcf"}, {}])
+def test_an_unusable_display_name_falls_back_to_the_keys_name(settings, metadata):
+    key = input_key(settings.key_prefix, USER, new_job_id(), "x.vcf")
+    aws.client("s3", settings).put_object(Bucket=settings.inputs_bucket, Key=key, Body=VCF,
+                                          Metadata=metadata)
+    assert submit_job(settings, user_id=USER, key=key, max_bytes=1000)["input_file_name"] == (
+        "x.vcf")

@@ -125,6 +125,8 @@ def test_user_journey(watched, stack, tmp_path):
 
     page.goto(stack.web_url + "/subscribe")
     page.get_by_role("button", name="Upgrade to Premium").click()
+    expect(page.locator("#plan-effects")).to_contain_text("no archived results")
+    page.get_by_role("button", name="Confirm upgrade").click()
     expect(page.locator("#plan")).to_have_text("Premium")
     page.goto(stack.web_url + "/annotate")
     expect(page.locator("#upload-form")).to_have_attribute("data-max-bytes", str(5 * 2**30))

@@ -11,7 +11,8 @@ from gas.jobs import JobStore
 JOB_ROUTES = [
     "/annotations/{id}", "/annotations/{id}/log", "/annotations/{id}/log.txt",
     "/annotations/{id}/result", "/annotations/{id}/input", "/annotations/{id}/summary.json",
-    "/api/v1/jobs/{id}",
+    "/api/v1/jobs/{id}", "/annotations/{id}/variants.tsv", "/annotations/{id}/result.bgzip",
+    "/annotations/{id}/result.tbi",
 ]
 
 
@@ -39,3 +40,18 @@ def test_malformed_or_missing_job_ids_are_404_on_every_route(client, auth, job_i
 def test_own_job_is_served_on_every_route(client, auth, make_job):
     job = make_job(auth.login())
     assert set(statuses(client, job["job_id"]).values()) <= {200, 302}
+
+
+@pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
+def test_run_again_of_another_users_job_is_404(client, auth, make_job, csrf, web_settings, api):
+    theirs = make_job(str(uuid.uuid4()), status="FAILED")
+    auth.login()
+    token = csrf("/subscribe")
+    if api:
+        response = client.post(f"/api/v1/jobs/{theirs['job_id']}/rerun",
+                               json={"assembly": "auto"}, headers={"X-CSRFToken": token})
+    else:
+        response = client.post(f"/annotations/{theirs['job_id']}/rerun",
+                               data={"csrf_token": token, "assembly": "auto"})
+    assert response.status_code == 404
+    assert len(JobStore(web_settings).all_for_user(theirs["user_id"])) == 1

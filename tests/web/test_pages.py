@@ -125,7 +125,7 @@ def test_archived_result_of_a_free_user_shows_an_upgrade_prompt(client, auth, ma
     page = text_of(client.get(f"/annotations/{job['job_id']}"))
     assert 'id="upgrade-prompt"' in page and 'id="result-link"' not in page
     assert 'id="preview-table"' not in page
-    assert client.get(f"/annotations/{job['job_id']}/result").status_code == 404
+    assert client.get(f"/annotations/{job['job_id']}/result").status_code == 410
 
 
 @pytest.mark.parametrize(("tier", "wait"), [("Expedited", "1–5 minutes"),

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("annotations", __name__)
 
-from web.annotations import downloads, pages, upload  # noqa: E402,F401  (they register routes on bp)
+from web.annotations import downloads, pages, rerun, upload  # noqa: E402,F401  (routes on bp)

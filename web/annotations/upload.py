@@ -13,6 +13,12 @@ from web.annotations import bp
 from web.auth import current_profile, login_required
 
 log = logging.getLogger(__name__)
+ASSEMBLY_LABELS = {
+    "auto": "Detect from the file (default)",
+    "GRCh37": "GRCh37 (hg19)",
+    "GRCh38": "GRCh38 (hg38)",
+    "NCBI36": "NCBI36 (hg18), lifted to GRCh37",
+}
 
 
 def _max_bytes() -> int:
@@ -28,7 +34,7 @@ def annotate():
     form = upload_form(services.settings(), g.user.identity_id, max_bytes,
                        url_for("annotations.submit", _external=True))
     return render_template("annotate.html", form=form, max_bytes=max_bytes,
-                           profile=current_profile())
+                           profile=current_profile(), assemblies=ASSEMBLY_LABELS.items())
 
 
 @bp.get("/annotate/job")

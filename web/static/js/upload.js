@@ -1,5 +1,6 @@
-// Upload page: name the S3 key after a safe version of the file name and refuse a file that is
-// too large before sending it (the server checks the size again when the job is created).
+// Upload page: name the S3 key after a safe version of the file name (the original travels as
+// metadata, shown as the job's name) and refuse a file that is too large before sending it (the
+// server checks the size again when the job is created).
 (function () {
   "use strict";
   var form = document.getElementById("upload-form");
@@ -8,6 +9,7 @@
   var problem = document.getElementById("file-problem");
   var maxBytes = parseInt(form.dataset.maxBytes, 10);
   var MAX_NAME_CHARS = 100;  // as gas.keys.safe_file_name
+  var MAX_META_CHARS = 1024;
 
   function safeName(name) {
     var base = name.replace(/\\/g, "/").split("/").pop();
@@ -47,6 +49,10 @@
       return;
     }
     form.elements.key.value = form.dataset.keyHead + safeName(input.files[0].name);
+    // The name as the user gave it, kept as display text (percent-encoded: S3 metadata is ASCII).
+    // S3 keeps at most 2 KB of metadata: a longer name falls back to the key's safe name.
+    var encoded = encodeURIComponent(input.files[0].name);
+    form.elements["x-amz-meta-display-name"].value = encoded.length <= MAX_META_CHARS ? encoded : "";
     document.getElementById("upload-button").disabled = true;
   });
 })();
