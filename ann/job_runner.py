@@ -24,6 +24,7 @@ from gas.config import Settings, load_settings
 from gas.jobs import AUTO_ASSEMBLY, COMPLETED, FAILED, JobStore
 from gas.logs import job_context, setup_logging
 from gas.messages import JobResult, publish
+from gas.result_files import compress_and_index
 from gas.worker import Retry
 
 log = logging.getLogger(__name__)
@@ -164,20 +165,6 @@ def run_job(settings: Settings, store: JobStore, job: dict, run_id: str) -> dict
         "summary": {k: summary[k] for k in SUMMARY_FIELDS if k in summary},
         "progress": summary.get("total_variants", 0),
     }
-
-
-def compress_and_index(result: Path) -> tuple[Path, Path | None]:
-    """The result bgzip-compressed, and its tabix index (None when the records are unsorted)."""
-    import pysam  # imported here: only the annotator needs htslib
-
-    bgzip = result.with_name(result.name + ".gz")
-    pysam.tabix_compress(str(result), str(bgzip), force=True)
-    try:
-        pysam.tabix_index(str(bgzip), preset="vcf", force=True)
-    except (OSError, ValueError) as exc:  # htslib refuses unsorted records
-        log.info("result not indexed (records not sorted by position): %s", exc)
-        return bgzip, None
-    return bgzip, bgzip.with_name(bgzip.name + ".tbi")
 
 
 def publish_result(settings: Settings, store: JobStore, job: dict) -> None:

@@ -4,7 +4,8 @@
 
 The archive queue delays each `job_results` message by min(window, 900 s); a longer window is
 waited out with Retry. The role is looked up when the window ends, not at submission. Only the
-result file is archived; the log and summary stay in S3.
+result file is archived; the log and summary stay in S3, and the bgzip copy and its index are
+deleted (thaw makes them again from the restored file).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 
+from gas import result_files
 from gas.archive import ArchiveBackend, MissingResult, backend_for
 from gas.jobs import COMPLETED
 from gas.messages import JobResult, RestoreRequest, publish
@@ -36,6 +38,7 @@ def handle(deps: Deps, message: JobResult, delivery: Delivery) -> None:
         # while a restore runs: thaw may just have put the file back.
         if not job.get("restore") and not job.get("restore_claim"):
             backend_for(deps.settings, job.get("archive_backend")).release(job)
+            result_files.drop_derived(deps.settings, job)
         log.info("job %s is archived already", job["job_id"])
         return
     if job.get("restored_at"):
@@ -65,6 +68,7 @@ def archive(deps: Deps, job: dict, backend: ArchiveBackend) -> None:
                  "delivery); this attempt's archive discarded", job["job_id"])
         return
     backend.release(marked)
+    result_files.drop_derived(deps.settings, marked)  # the bgzip copy and index are rebuilt at thaw
     log.info("job %s: result file archived (%s, %d bytes) as %s", job["job_id"], backend.name,
              archived.size, archived.archive_id)
     # An upgrade that landed while we archived found nothing archived to restore: ask again.

@@ -14,6 +14,7 @@ import logging
 import time
 import uuid
 
+from gas import result_files
 from gas.archive import RETRIEVAL_DONE, RetrievalLost, backend_for
 from gas.archive.retrieval import announce_retrieval, start_retrieval
 from gas.config import MAX_SQS_DELAY_SECONDS
@@ -61,6 +62,7 @@ def handle(deps: Deps, message: ThawRequest, delivery: Delivery) -> None:
         raise Retry(BUSY_RETRY_SECONDS, "another delivery is putting the file back")
     try:
         backend.finish(job, message.retrieval)
+        result_files.rebuild_derived(deps.settings, job)
     except Exception:
         store.release_thaw_claim(job["job_id"], token)
         raise

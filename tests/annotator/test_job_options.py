@@ -10,9 +10,9 @@ import sys
 import pysam
 import pytest
 
-from ann.job_runner import compress_and_index
 from gas import aws
 from gas.jobs import COMPLETED, JobStore
+from gas.result_files import compress_and_index
 from gas.submit import upload_and_submit
 
 from .conftest import REPO, USER, sample_vcf

@@ -80,6 +80,11 @@ def test_archive_and_restore_cycle(backend, annotation_data, tmp_path, monkeypat
         archived = wait_for("the result to be archived", lambda: _row_if(
             store, job_id, lambda r: r.get("results_file_archive_id")))
         assert archived["archived_at"] >= done["complete_time"] + WINDOW_SECONDS
+        s3 = aws.client("s3", settings)
+        derived = [archived[k] for k in ("s3_key_result_bgzip", "s3_key_result_index")]
+        assert all(derived), "the annotator wrote a bgzip copy and an index"
+        for key in derived:  # nothing of an archived result stays in hot storage
+            assert not _exists(s3, settings.results_bucket, key), key
         assert len(sent_mail(settings, user.email)) == 1
 
         accounts.set_role(user.identity_id, PREMIUM)  # what the web's /subscribe does
@@ -92,7 +97,29 @@ def test_archive_and_restore_cycle(backend, annotation_data, tmp_path, monkeypat
             "Bucket": settings.results_bucket, "Key": restored["s3_key_result_file"]})
         download = requests.get(url, timeout=10)
         assert download.status_code == 200 and download.text.startswith("##fileformat=VCF")
+        _check_bgzip_and_index(s3, settings.results_bucket, derived, download.text, tmp_path)
         accounts.dispose()
+
+
+def _exists(s3, bucket: str, key: str) -> bool:
+    """Whether the object is in the bucket."""
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+    except s3.exceptions.ClientError:
+        return False
+    return True
+
+
+def _check_bgzip_and_index(s3, bucket: str, keys: list[str], plain: str, tmp_path: Path) -> None:
+    """The rebuilt bgzip copy holds the restored records and its index finds them by region."""
+    import pysam
+
+    local = tmp_path / "restored.annot.vcf.gz"
+    s3.download_file(bucket, keys[0], str(local))
+    s3.download_file(bucket, keys[1], str(local) + ".tbi")
+    records = [line for line in plain.splitlines() if line and not line.startswith("#")]
+    with pysam.TabixFile(str(local)) as tbx:
+        assert list(tbx.fetch("22")) == [r for r in records if r.startswith("22\t")]
 
 
 def _row_if(store: JobStore, job_id: str, condition) -> dict | None:

@@ -6,6 +6,7 @@ import contextlib
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from urllib.parse import unquote
 
 import requests
 from botocore.exceptions import ClientError
@@ -104,12 +105,15 @@ def _body(params: dict) -> bytes:
 
 
 @contextlib.contextmanager
-def counting(client, *operations: str) -> Iterator[dict[str, int]]:
-    """Count calls of the named operations (e.g. "glacier.InitiateJob") made on `client`."""
+def counting(client, *operations: str, key: str | None = None) -> Iterator[dict[str, int]]:
+    """Count calls of the named operations (e.g. "glacier.InitiateJob") made on `client`
+    (with `key`: only those on that S3 key)."""
     counts = dict.fromkeys(operations, 0)
 
-    def counter(event_name: str, **_kwargs) -> None:
-        counts[event_name.removeprefix("before-call.")] += 1
+    def counter(event_name: str, params: dict | None = None, **_kwargs) -> None:
+        # before-call sees the serialised request: the key is in its (quoted) URL path.
+        if key is None or unquote((params or {}).get("url_path", "")).endswith(key):
+            counts[event_name.removeprefix("before-call.")] += 1
 
     with contextlib.ExitStack() as stack:
         for operation in operations:
