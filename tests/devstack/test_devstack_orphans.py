@@ -197,7 +197,7 @@ def test_sigterm_to_make_runs_process_group_stops_everything_cleanly(
     assert "Traceback" not in output and "KeyboardInterrupt" not in output
 
 
-@pytest.mark.parametrize("gap_seconds", [0.0, 0.2, 0.6, "burst"])
+@pytest.mark.parametrize("gap_seconds", [0.3, "burst"])
 def test_a_repeated_sigterm_during_shutdown_lets_it_finish(
     stacks, tmp_path: Path, gap_seconds: float | str
 ) -> None:
