@@ -49,10 +49,11 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if not _rows:
         return
     width = max(len(row[0]) for row in _rows)
+    told = max(len(row[2]) for row in _rows)
     terminalreporter.write_sep("=", "fault suite")
-    terminalreporter.write_line(f"{'fault':<{width}}  tries  {'outcome':<44}  jobs lost")
+    terminalreporter.write_line(f"{'fault':<{width}}  tries  {'outcome':<{told}}  jobs lost")
     for fault, tries, outcome, lost in _rows:
-        terminalreporter.write_line(f"{fault:<{width}}  {tries:>5}  {outcome:<44}  {lost:>9}")
+        terminalreporter.write_line(f"{fault:<{width}}  {tries:>5}  {outcome:<{told}}  {lost:>9}")
     total = sum(row[3] for row in _rows)
     terminalreporter.write_line(f"{len(_rows)} faults, {total} jobs lost")
 

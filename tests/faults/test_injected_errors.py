@@ -22,7 +22,7 @@ from tests.faults.conftest import (
 
 SERVICES = ("s3", "dynamodb", "sqs", "ses")
 JOBS = 10
-EVERY = 7  # one HTTP attempt in seven to each service fails
+EVERY = 5  # one HTTP attempt in five to each service fails
 
 
 def test_throttling_and_5xx_on_every_service(tmp_path):

@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from devstack.net import wait_until_up
 from gas import aws
 from gas.accounts import PREMIUM, Accounts
 from gas.jobs import COMPLETED, JobStore
@@ -115,6 +116,7 @@ def test_kill_9_the_emulator_mid_run(stack, settings, store, user, finished):
     os.kill(emulator, signal.SIGKILL)
     wait_for("the emulator to be restarted", lambda: stack.supervisor.pids().get("emulator")
              not in (None, emulator), timeout=30)
+    wait_until_up(stack.emulator_url + "/moto-api/", timeout=60)  # its snapshot loaded
     aws.reset_clients()
     rows = wait_all(store, covered + list(finished), timeout=180)
     stuck = [j for j, row in rows.items() if row.get("job_status") != COMPLETED]

@@ -82,7 +82,7 @@ def _before_send(request, event_name: str = "", **_kwargs):
     return AWSResponse(request.url, status, headers, _Body(body))
 
 
-def _before_call(params, event_name: str = "", **_kwargs):
+def _before_call(params, event_name: str = "", **_kwargs) -> None:
     """Record the calls the duplicate checks count."""
     operation = event_name.rsplit(".", 1)[-1]
     if operation in _COUNTED:
@@ -102,7 +102,7 @@ def _install() -> None:
         if _SERVICES:
             client.meta.events.register("before-send", _before_send)
         if _CALL_LOG:
-            client.meta.events.register("before-call", _before_call)
+            client.meta.events.register("before-parameter-build", _before_call)
         return client
 
     botocore.session.Session.create_client = create_client_with_hooks
