@@ -143,8 +143,8 @@ def test_a_second_stack_on_the_same_data_dir_refuses_and_changes_nothing(
     data_dir = tmp_path / "gas"
     first = stacks(data_dir, "first")
     first.wait_running()
-    emulator = next(pid for pid in descendants(first.process.pid)
-                    if "devstack.emulator" in cmdline(pid))
+    children = descendants(first.process.pid)
+    emulator = next(pid for pid in children if "devstack.emulator" in cmdline(pid))
     stack_env = (data_dir / "stack.env").read_bytes()
 
     second = stacks(data_dir, "second")
@@ -168,7 +168,11 @@ def test_a_second_stack_on_the_same_data_dir_refuses_and_changes_nothing(
     saved = (data_dir / "emulator" / STATE_FILE_NAME).stat().st_size
     assert saved > 0
 
-    fourth = stacks(data_dir, "fourth")  # once every process of the first is gone
+    # Every process of the first stack holds the lock (gunicorn's graceful stop and a worker's
+    # long poll take a few seconds); once they are all gone, a new stack starts.
+    wait_for(lambda: not any(process_alive(pid) for pid in children), GONE_TIMEOUT_SECONDS,
+             "every process of the first stack to exit")
+    fourth = stacks(data_dir, "fourth")
     fourth.wait_running()
     assert (data_dir / "stack.env").read_bytes() != stack_env  # its own ports now
 
