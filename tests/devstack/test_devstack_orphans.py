@@ -16,7 +16,7 @@ import pytest
 
 from devstack.emulator_state import STATE_FILE_NAME
 from devstack.net import free_port
-from tests.devstack.devstack_helpers import REPO, process_alive, wait_for
+from tests.devstack.devstack_helpers import REPO, aws_client, process_alive, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -32,8 +32,10 @@ class Stack:
     def __init__(self, tmp: Path, data_dir: Path, name: str, command: list[str] | None = None):
         self.ports = {"PORT": free_port(), "GAS_EMULATOR_PORT": free_port(),
                       "GAS_IDP_PORT": free_port()}
+        self.gas_name = f"orph{os.getpid()}"
+        self.emulator_url = f"http://127.0.0.1:{self.ports['GAS_EMULATOR_PORT']}"
         env = {**os.environ, "GAS_DATA_DIR": str(data_dir), "GAS_STACK_PROGRAMS": PROGRAMS,
-               "GAS_NAME": f"orph{os.getpid()}", "GUNICORN_WORKERS": "2",
+               "GAS_NAME": self.gas_name, "GUNICORN_WORKERS": "2",
                **{key: str(value) for key, value in self.ports.items()}}
         self.log = tmp / f"{name}.out"
         with open(self.log, "wb") as out:
@@ -146,6 +148,8 @@ def test_a_second_stack_on_the_same_data_dir_refuses_and_changes_nothing(
     children = descendants(first.process.pid)
     emulator = next(pid for pid in children if "devstack.emulator" in cmdline(pid))
     stack_env = (data_dir / "stack.env").read_bytes()
+    bucket = f"{first.gas_name}-inputs"
+    aws_client("s3", first.emulator_url).put_object(Bucket=bucket, Key="kept", Body=b"orphan")
 
     second = stacks(data_dir, "second")
     assert second.process.wait(timeout=60) == 1
@@ -175,6 +179,9 @@ def test_a_second_stack_on_the_same_data_dir_refuses_and_changes_nothing(
     fourth = stacks(data_dir, "fourth")
     fourth.wait_running()
     assert (data_dir / "stack.env").read_bytes() != stack_env  # its own ports now
+    # What the first stack's emulator held is there: its snapshot was not overwritten.
+    kept = aws_client("s3", fourth.emulator_url).get_object(Bucket=bucket, Key="kept")
+    assert kept["Body"].read() == b"orphan"
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
