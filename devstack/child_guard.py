@@ -45,7 +45,10 @@ def set_parent_death_signal(signum: int) -> bool:
 
 def _say(text: str) -> None:
     """One line on stderr (the supervisor prefixes it with the program's name)."""
-    print(f"child_guard: {text}", file=sys.stderr, flush=True)
+    try:
+        print(f"child_guard: {text}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):  # the pipe's reader, the supervisor, is gone
+        pass
 
 
 def _watch(parent: int, grace: float, armed: bool) -> None:
@@ -56,7 +59,9 @@ def _watch(parent: int, grace: float, armed: bool) -> None:
     if not armed:
         os.kill(os.getpid(), signal.SIGTERM)
     time.sleep(grace)
-    os.killpg(os.getpgid(0), signal.SIGKILL)
+    if os.getpgid(0) == os.getpid():  # our own group (the supervisor starts each in a session)
+        os.killpg(os.getpid(), signal.SIGKILL)
+    os.kill(os.getpid(), signal.SIGKILL)  # run by hand inside a shell's group: only ourselves
 
 
 def guard(parent: int, grace: float) -> bool:
