@@ -142,10 +142,10 @@ def lost_jobs(settings: Settings, rows: dict[str, dict]) -> list[str]:
 
 
 def calls(path: Path, operation: str) -> list[str]:
-    """The recorded calls of one operation (see inject/sitecustomize.py): `key storage-class`."""
+    """The successful calls of one operation (inject/sitecustomize.py): `key storage-class`."""
     if not path.is_file():
         return []
-    pattern = re.compile(rf"^\d+ {operation} (.*)$")
+    pattern = re.compile(rf"^\d+ {operation} (.*) 2\d\d$")  # RestoreObject answers 202
     return [m.group(1) for line in path.read_text().splitlines() if (m := pattern.match(line))]
 
 

@@ -172,7 +172,7 @@ def test_duplicates_on_every_queue(stack, settings, store, user, finished):
     record("duplicates on every queue (x3)", 3,
            ", ".join(f"{value} {name}" for name, value in counts.items()), len(lost))
     assert counts == {"e-mails": 1, "archives": 1, "retrievals": 1, "copies back": 1,
-                      "runs": 1}
+                      "runs": 1}, [line for line in log.read_text().splitlines() if key in line]
     assert not lost and "results_file_archive_id" not in final
     finished[job_id] = final
 

@@ -9,7 +9,8 @@ The fault suite puts this folder on the PYTHONPATH of the local stack's processe
   5xx. Injected at `before-send`, so botocore's retry handler (standard mode, backoff with
   jitter) sees them exactly as it would see AWS's. Each injection is a line in GAS_FAULTS_LOG.
 - GAS_CALL_LOG=FILE: a line per call of the operations the duplicate checks count (SendEmail,
-  CopyObject, RestoreObject, UploadArchive, InitiateJob): `pid operation key storage-class`.
+  CopyObject, RestoreObject, UploadArchive, InitiateJob), once botocore has its answer:
+  `pid operation key storage-class status`.
 """
 
 from __future__ import annotations
@@ -82,13 +83,19 @@ def _before_send(request, event_name: str = "", **_kwargs):
     return AWSResponse(request.url, status, headers, _Body(body))
 
 
-def _before_call(params, event_name: str = "", **_kwargs) -> None:
-    """Record the calls the duplicate checks count."""
+def _before_call(params, event_name: str = "", context=None, **_kwargs) -> None:
+    """Note what a counted call is about (its key and storage class) for `_after_call`."""
     operation = event_name.rsplit(".", 1)[-1]
-    if operation in _COUNTED:
+    if operation in _COUNTED and context is not None:
         key = params.get("Key") or params.get("vaultName") or ",".join(
             params.get("Destination", {}).get("ToAddresses", []))
-        _append(_CALL_LOG, f"{os.getpid()} {operation} {key} {params.get('StorageClass', '-')}")
+        context["gas_counted"] = f"{operation} {key} {params.get('StorageClass', '-')}"
+
+
+def _after_call(http_response=None, context=None, **_kwargs) -> None:
+    """Record a counted call with its final HTTP status (after botocore's retries)."""
+    if context and "gas_counted" in context and http_response is not None:
+        _append(_CALL_LOG, f"{os.getpid()} {context['gas_counted']} {http_response.status_code}")
 
 
 def _install() -> None:
@@ -103,6 +110,7 @@ def _install() -> None:
             client.meta.events.register("before-send", _before_send)
         if _CALL_LOG:
             client.meta.events.register("before-parameter-build", _before_call)
+            client.meta.events.register("after-call", _after_call)
         return client
 
     botocore.session.Session.create_client = create_client_with_hooks
