@@ -55,6 +55,20 @@ DRAIN_TIMEOUT_SECONDS = 10.0
 _parking_gate: RequestGate | None = None  # the gate of the emulator serving in this process
 
 
+def _one_dynamodb_call_at_a_time(app):
+    """Serialise DynamoDB requests: moto checks a condition and writes without a lock, so two
+    concurrent conditional updates could both succeed (AWS applies them atomically)."""
+    lock = threading.Lock()
+
+    def serialised(environ, start_response):
+        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+            return app(environ, start_response)
+        with lock:
+            return list(app(environ, start_response))
+
+    return serialised
+
+
 def _lock_state_dir(state_dir: Path) -> TextIO:
     """Hold the state dir's lock while this process lives: a second emulator on it would
     overwrite this one's snapshot with its own (ValueError names the holder)."""
@@ -88,7 +102,8 @@ class Emulator:
         self._lock = _lock_state_dir(state_dir)
         self._park_long_polls()
         restore_state(state_dir)
-        app = self.gate.wrap(with_mailbox(DomainDispatcherApplication(create_backend_app)))
+        app = self.gate.wrap(_one_dynamodb_call_at_a_time(
+            with_mailbox(DomainDispatcherApplication(create_backend_app))))
         self.server: BaseWSGIServer = make_server(
             host, port, app, threaded=True, request_handler=MotoRequestHandler
         )
