@@ -7,7 +7,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the tests and benchmarks drive: a real browser and the peer annotators.
 TEST_APT_PACKAGES := chromium bcftools vcfanno vcfanno-examples tabix shellcheck
 
-.PHONY: run test test-attacks venv venv-devstack venv-dev data system-packages lint bench-annotate bench-scale bench-e2e bench-csq bench-load clean
+.PHONY: run test test-attacks test-faults venv venv-devstack venv-dev data system-packages lint bench-annotate bench-scale bench-e2e bench-csq bench-load clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ test: venv-dev system-packages data
 # The attack catalogue alone (it also runs in `make test`): one live local stack, every probe.
 test-attacks: venv-dev data
 	$(PY) -m pytest tests/attacks $(PYTEST_ARGS)
+
+# The fault suite alone (it also runs in `make test`): real processes killed, restarted, throttled.
+test-faults: venv-dev data
+	$(PY) -m pytest tests/faults $(PYTEST_ARGS)
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .

@@ -19,17 +19,20 @@ import time
 import uuid
 from pathlib import Path
 
+from botocore.exceptions import ClientError
+
 from gas import aws, keys
 from gas.config import Settings, load_settings
-from gas.jobs import AUTO_ASSEMBLY, COMPLETED, FAILED, JobStore
+from gas.jobs import AUTO_ASSEMBLY, COMPLETED, FAILED, PENDING, RUNNING, JobStore
 from gas.logs import job_context, setup_logging
-from gas.messages import JobResult, publish
+from gas.messages import JobRequest, JobResult, publish
 from gas.result_files import compress_and_index
 from gas.worker import Retry
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 1.0  # progress shows on the job page about once a second
+NOT_FOUND_CODES = ("404", "NoSuchKey", "NotFound")  # S3's answers for a missing object
 SUMMARY_FIELDS = ("assembly", "total_variants", "in_dbsnp", "in_dbsnp_pct")
 # forkserver: the annotator is threaded (boto3, worker pool); forking it directly could copy
 # held locks. The server process is single-threaded and has the engine pre-imported, so each job
@@ -47,6 +50,10 @@ class JobTimeout(Exception):
 
 class InvalidJobInput(Exception):
     """The input file is not a valid VCF; the message is for the user."""
+
+
+class MissingInput(Exception):
+    """The job's input object is not in S3 (deleted, or lost with the emulator's last minutes)."""
 
 
 class LostLease(Exception):
@@ -126,6 +133,17 @@ def annotate_with_limit(
     on_progress(progress.value)
 
 
+def _download_input(s3, job: dict, path: Path) -> None:
+    """Fetch the job's input; MissingInput if S3 says it is not there (no retry brings it back)."""
+    try:
+        s3.download_file(job["s3_inputs_bucket"], job["s3_key_input_file"], str(path))
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") not in NOT_FOUND_CODES:
+            raise
+        raise MissingInput(f"the uploaded file {job['input_file_name']!r} is no longer in "
+                           "storage; please upload it again") from None
+
+
 def run_job(settings: Settings, store: JobStore, job: dict, run_id: str) -> dict:
     """Annotate a claimed job; return the details to store when it completes."""
     s3 = aws.client("s3", settings)
@@ -136,7 +154,7 @@ def run_job(settings: Settings, store: JobStore, job: dict, run_id: str) -> dict
         work = Path(tmp)
         files = {"input": work / "input.vcf", "result": work / "result.annot.vcf",
                  "log": work / "result.vcf.count.log", "summary": work / "result.summary.json"}
-        s3.download_file(job["s3_inputs_bucket"], job["s3_key_input_file"], str(files["input"]))
+        _download_input(s3, job, files["input"])
 
         def on_progress(done: int) -> None:
             if not store.heartbeat(job["job_id"], run_id, done, settings.annotator_lease_seconds):
@@ -209,7 +227,7 @@ def _run_claimed(settings: Settings, store: JobStore, job: dict, run_id: str) ->
     """Run a claimed job and record its outcome; transient errors release it and propagate."""
     try:
         details = run_job(settings, store, job, run_id)
-    except (InvalidJobInput, JobTimeout) as exc:
+    except (InvalidJobInput, JobTimeout, MissingInput) as exc:
         log.info("job %s failed: %s", job["job_id"], exc)
         return store.fail(job["job_id"], str(exc), run_id)
     except LostLease:
@@ -218,6 +236,40 @@ def _run_claimed(settings: Settings, store: JobStore, job: dict, run_id: str) ->
         store.release(job["job_id"], run_id)
         raise
     return store.complete(job["job_id"], run_id, details)
+
+
+def sweep(settings: Settings, store: JobStore, now: float | None = None) -> int:
+    """Request again every job stalled past `stalled_job_seconds`; return how many.
+
+    What it repairs: a job request lost (the emulator killed after the row was written, a
+    message dead-lettered by hand), a RUNNING job whose annotator and message are both gone,
+    and a finished job whose result was never announced. A request for a job that is fine is
+    harmless: claims are conditional and finished jobs are skipped.
+    """
+    now = time.time() if now is None else now
+    stale = now - settings.stalled_job_seconds
+    count = 0
+    for job in store.unsettled():
+        status, job_id = job["job_status"], job["job_id"]
+        if status == PENDING:
+            stalled = job.get("submit_time", now) < stale
+        elif status == RUNNING:
+            stalled = job.get("lease_until", now) < stale
+        else:
+            stalled = job.get("complete_time", now) < stale
+        if not stalled or store.mark_swept(job_id, int(now), int(stale)) is None:
+            continue
+        with job_context(job_id):
+            if status in (PENDING, RUNNING):
+                log.warning("job %s %s since %s with no progress: requesting it again",
+                            job_id, status, time.ctime(job.get("submit_time", 0)))
+                publish(settings, JobRequest(job_id=job_id, user_id=job["user_id"]))
+            else:
+                log.warning("job %s %s but never announced: publishing its result", job_id,
+                            status)
+                publish_result(settings, store, job)
+        count += 1
+    return count
 
 
 def give_up(settings: Settings, store: JobStore, job_id: str, reason: str) -> None:

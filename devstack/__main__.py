@@ -1,9 +1,10 @@
 """`python -m devstack`: run the whole local stack in the foreground (what `make run` calls).
 
 Ctrl-C (or SIGTERM) stops every program, the emulator last so it saves its state; a second
-Ctrl-C kills what is still running. Besides the settings in stack.env: GAS_STACK_PROGRAMS
-(e.g. `web,annotator`; `none` runs only the emulator and identity provider), GAS_ANNOTATORS
-(annotator processes, 1) and GAS_EMULATOR_SNAPSHOT_SECONDS (crash-safety snapshot period, 30).
+Ctrl-C kills what is still running (a copy within a second, as make forwards, is ignored).
+Besides the settings in stack.env: GAS_STACK_PROGRAMS (e.g. `web,annotator`; `none` runs only
+the emulator and identity provider), GAS_ANNOTATORS (annotator processes, 1) and
+GAS_EMULATOR_SNAPSHOT_SECONDS (crash-safety snapshot period, 30).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from devstack.stack import STARTUP_TIMEOUT_SECONDS, WEB_MODULE, LocalStack
 from devstack.stack_env import resolve_ports
 
 log = logging.getLogger("devstack")
+# GNU make forwards the SIGTERM its process group got: the copy arrives within milliseconds.
+DUPLICATE_SIGNAL_SECONDS = 1.0
 
 
 def from_environment(environ: Mapping[str, str] | None = None) -> LocalStack:
@@ -40,36 +43,70 @@ def from_environment(environ: Mapping[str, str] | None = None) -> LocalStack:
                       snapshot_seconds=snapshot_seconds, annotators=annotators)
 
 
-def _raise_interrupt(_signum: int, _frame: FrameType | None) -> None:
-    """Treat SIGTERM like Ctrl-C while starting and running."""
-    raise KeyboardInterrupt
+class StopSignals:
+    """SIGTERM/SIGINT: the first stops the stack; a repeat within a second is the same request.
+
+    `make run` stopped by SIGTERM to its process group (timeout, systemd, container runtimes)
+    delivers it twice, since GNU make forwards it: that repeat must not cut the shutdown short.
+    Only the first signal raises (KeyboardInterrupt, to leave start-up or the wait); a later one
+    (Ctrl-C again) kills what is still running; none ever raises inside the shutdown.
+    """
+
+    def __init__(self) -> None:
+        self.first_at: float | None = None
+        self.stack: LocalStack | None = None
+
+    def install(self) -> None:
+        """Handle SIGTERM and SIGINT from now on."""
+        signal.signal(signal.SIGTERM, self.on_signal)
+        signal.signal(signal.SIGINT, self.on_signal)
+
+    def begin_stop(self) -> None:
+        """The shutdown starts: signals from now on never raise."""
+        if self.first_at is None:
+            self.first_at = time.monotonic()
+
+    def on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        """Raise on the first signal; ignore a duplicate; hurry the stop on a later one."""
+        name = signal.Signals(signum).name
+        if self.first_at is None:
+            self.first_at = time.monotonic()
+            raise KeyboardInterrupt
+        if time.monotonic() - self.first_at < DUPLICATE_SIGNAL_SECONDS:
+            log.info("%s again within %.0f s (forwarded by make?): already stopping", name,
+                     DUPLICATE_SIGNAL_SECONDS)
+            return
+        log.warning("%s again: killing what is still running", name)
+        if self.stack is not None:
+            self.stack.supervisor.hurry()
 
 
 def main() -> int:
     """Run the local stack in the foreground until Ctrl-C or SIGTERM."""
     logging.basicConfig(level=logging.INFO, stream=sys.stdout,
                         format="devstack | %(levelname)s %(message)s")
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    signals = StopSignals()
+    signals.install()
     try:
-        stack = from_environment()
-    except ValueError as error:
-        log.error("%s", error)
-        return 2
-    try:
+        stack = signals.stack = from_environment()
         stack.start()
         _announce(stack)
         while True:
             time.sleep(3600)
+    except ValueError as error:  # a bad setting
+        log.error("%s", error)
+        return 2
     except KeyboardInterrupt:
+        signals.begin_stop()
         log.info("stopping the local stack (Ctrl-C again to kill at once)")
     except RuntimeError as error:
+        signals.begin_stop()
         log.error("%s", error)
         return 1
     finally:
-        # A second Ctrl-C/SIGTERM while stopping kills what is left instead of waiting.
-        signal.signal(signal.SIGINT, lambda *_: stack.supervisor.hurry())
-        signal.signal(signal.SIGTERM, lambda *_: stack.supervisor.hurry())
-        stack.stop()
+        signals.begin_stop()
+        if signals.stack is not None:
+            signals.stack.stop()
     return 0
 
 

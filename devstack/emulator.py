@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import hashlib
 import logging
+import os
 import pickle
 import signal
 import threading
 import time
 from pathlib import Path
 from types import FrameType
+from typing import TextIO
 
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -43,12 +46,46 @@ from devstack.request_gate import RequestGate
 log = logging.getLogger("devstack.emulator")
 
 DEFAULT_SNAPSHOT_SECONDS = 30.0
+LOCK_FILE_NAME = "emulator.lock"
 # What pickling an unexpected moto object or writing the file can raise.
 SAVE_ERRORS = (OSError, TypeError, AttributeError, RecursionError, RuntimeError,
                pickle.PicklingError)
 # How long a save waits for requests in progress (SQS long polls excepted) before giving up.
 DRAIN_TIMEOUT_SECONDS = 10.0
 _parking_gate: RequestGate | None = None  # the gate of the emulator serving in this process
+
+
+def _one_dynamodb_call_at_a_time(app):
+    """Serialise DynamoDB requests: moto checks a condition and writes without a lock, so two
+    concurrent conditional updates could both succeed (AWS applies them atomically)."""
+    lock = threading.Lock()
+
+    def serialised(environ, start_response):
+        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+            return app(environ, start_response)
+        with lock:
+            return list(app(environ, start_response))
+
+    return serialised
+
+
+def _lock_state_dir(state_dir: Path) -> TextIO:
+    """Hold the state dir's lock while this process lives: a second emulator on it would
+    overwrite this one's snapshot with its own (ValueError names the holder)."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(state_dir / LOCK_FILE_NAME, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        raise ValueError(f"another emulator (pid {holder}) is using the state in {state_dir}; "
+                         "stop it first or give another --state-dir") from None
+    handle.truncate(0)
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return handle
 
 
 class Emulator:
@@ -62,9 +99,11 @@ class Emulator:
         self._dump_lock = threading.Lock()
         self._stopping = threading.Event()
         self._saved_digest = b""
+        self._lock = _lock_state_dir(state_dir)
         self._park_long_polls()
         restore_state(state_dir)
-        app = self.gate.wrap(with_mailbox(DomainDispatcherApplication(create_backend_app)))
+        app = self.gate.wrap(_one_dynamodb_call_at_a_time(
+            with_mailbox(DomainDispatcherApplication(create_backend_app))))
         self.server: BaseWSGIServer = make_server(
             host, port, app, threaded=True, request_handler=MotoRequestHandler
         )

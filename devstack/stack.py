@@ -47,6 +47,7 @@ WORKER_MODULES = {
     "thaw": "util.thaw",
 }
 STARTUP_TIMEOUT_SECONDS = 60.0
+LOCK_FILE_NAME = "stack.lock"
 INIT_TIMEOUT_SECONDS = 120.0
 
 
@@ -171,7 +172,12 @@ class LocalStack:
         """A supervised program with the stack's environment, run from the project root."""
         env = {**self.child_env, "PYTHONPATH": _prepend_path(str(self.root),
                                                              self.child_env.get("PYTHONPATH"))}
-        return Program(name, argv, env=env, cwd=str(self.root), stop_last=stop_last)
+        # Each child holds the data dir's lock too: while any process of this stack lives
+        # (the emulator saving its state after the supervisor was killed, say), no other stack
+        # can start on the directory.
+        locks = (self._lock_file.fileno(),) if self._lock_file is not None else ()
+        return Program(name, argv, env=env, cwd=str(self.root), stop_last=stop_last,
+                       pass_fds=locks)
 
     def _check_ports_free(self) -> None:
         """Fail fast, naming the setting, if a port is already taken."""
@@ -183,14 +189,26 @@ class LocalStack:
                                        f"or set {key} to another port")
 
     def _lock_data_dir(self) -> None:
-        """Refuse to run two stacks on one data directory (they would overwrite its state)."""
-        self._lock_file = open(self.data_dir / "stack.lock", "w")
+        """Refuse to run two stacks on one data directory (they would overwrite its state).
+
+        The lock (flock on DATA_DIR/stack.lock, which names the supervisor's pid) is checked
+        before anything in the directory is written: stack.env, secrets, the emulator's state.
+        """
+        handle = open(self.data_dir / LOCK_FILE_NAME, "a+")  # "w" would erase the holder's pid
         try:
-            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            self._lock_file.close()
-            self._lock_file = None
-            raise RuntimeError(f"another local stack is running on {self.data_dir}") from None
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise RuntimeError(
+                f"another local stack is running on {self.data_dir} (supervisor pid {holder}, "
+                f"lock {self.data_dir / LOCK_FILE_NAME}): stop it first, or set GAS_DATA_DIR "
+                "to another directory") from None
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        self._lock_file = handle
 
     def _wait_for(self, name: str, url: str) -> None:
         """Wait until `url` answers, failing early if the supervisor gave the program up."""

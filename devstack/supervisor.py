@@ -8,6 +8,12 @@ waits up to `stop_timeout` seconds and sends SIGKILL to what is left. Programs m
 `stop_last` (the emulator, which saves its state on SIGTERM) are stopped after all the others.
 A child that dies is restarted after a backoff that doubles with each crash in a row; after
 `max_fast_crashes` crashes each within `fast_crash_seconds` of starting, it is given up on.
+
+Children never outlive the supervisor, even one killed with SIGKILL: each runs under
+`devstack.child_guard` (the kernel's parent-death signal, plus a watcher that kills the child's
+group once its grace, the stop timeout, has passed). The kernel sends that signal when the
+*thread* that started the child ends, so every child is started from one spawner thread that
+lives as long as the process.
 """
 
 from __future__ import annotations
@@ -22,9 +28,12 @@ import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import TextIO
+
+from devstack.child_guard import GRACE_ENV, PARENT_ENV, guarded_argv
 
 log = logging.getLogger("devstack.supervisor")
 POLL_SECONDS = 0.1
@@ -41,6 +50,7 @@ class Program:
     env: Mapping[str, str] | None = None  # None: the supervisor's environment
     cwd: str | None = None
     stop_last: bool = False
+    pass_fds: tuple[int, ...] = ()  # e.g. the data dir's lock, held while the child lives
 
 
 @dataclass
@@ -79,6 +89,8 @@ class Supervisor:
         self._out_lock = threading.Lock()
         self._stopping = threading.Event()
         self._monitor: threading.Thread | None = None
+        # One thread starts every child and lives until interpreter exit (see the docstring).
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spawner")
 
     # -- starting -------------------------------------------------------------------------
     def add(self, program: Program) -> None:
@@ -97,10 +109,12 @@ class Supervisor:
         program = child.program
         env = dict(os.environ if program.env is None else program.env)
         env.setdefault("PYTHONUNBUFFERED", "1")  # so lines arrive as they are written
-        child.process = subprocess.Popen(
-            list(program.argv), env=env, cwd=program.cwd, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        env[PARENT_ENV], env[GRACE_ENV] = str(os.getpid()), str(self.stop_timeout)
+        child.process = self._spawner.submit(
+            subprocess.Popen, guarded_argv(list(program.argv)), env=env, cwd=program.cwd,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            start_new_session=True, pass_fds=program.pass_fds,
+        ).result()
         child.started_at = time.monotonic()
         child.restart_at = None
         reader = threading.Thread(

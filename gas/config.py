@@ -71,6 +71,7 @@ class Settings:
     annotator_time_limit: int
     annotator_lease_seconds: int
     max_receives: int
+    stalled_job_seconds: int
     log_level: str
     # Proxies in front whose X-Forwarded-* headers are trusted (0: none; behind an ALB: 1).
     trusted_proxies: int
@@ -188,6 +189,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         # A dead annotator's job is taken over within this many seconds.
         annotator_lease_seconds=_int(values, "GAS_ANNOTATOR_LEASE_SECONDS", 60, 3, 3600),
         max_receives=_int(values, "GAS_MAX_RECEIVES", 3, 1, 1000),
+        # A job left PENDING/RUNNING (or unannounced) this long is requested again.
+        stalled_job_seconds=_int(values, "GAS_STALLED_JOB_SECONDS", 300, 5, 86400),
         log_level=_choice(values, "GAS_LOG_LEVEL", "INFO", LOG_LEVELS),
         trusted_proxies=_int(values, "GAS_TRUSTED_PROXIES", 0, 0, MAX_TRUSTED_PROXIES),
     )

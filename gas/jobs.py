@@ -141,6 +141,18 @@ class JobStore:
             pages = self._ddb.get_paginator("query").paginate(**params)
         return sum(page.get("Count", 0) for page in pages)
 
+    def unsettled(self) -> Iterator[dict]:
+        """Rows that may need a worker (PENDING, RUNNING, unannounced): a scan, for the sweep."""
+        paginator = self._ddb.get_paginator("scan")
+        pages = paginator.paginate(
+            TableName=self._table,
+            FilterExpression="#s IN (:pending, :running) OR attribute_not_exists(#published)",
+            ExpressionAttributeNames={"#s": "job_status", "#published": "result_published_at"},
+            ExpressionAttributeValues={":pending": {"S": PENDING}, ":running": {"S": RUNNING}},
+        )
+        for page in pages:
+            yield from (_from_item(item) for item in page.get("Items", []))
+
     # --- writes ------------------------------------------------------------------------------
     def create(self, job: dict) -> bool:
         """Insert a new PENDING job row; False if a row with this job id already exists."""
@@ -227,6 +239,16 @@ class JobStore:
             job_id, values, remove=("lease_until",),
             condition="#job_status IN (:pending, :running)",
             condition_values={":pending": PENDING, ":running": RUNNING},
+        )
+
+    def mark_swept(self, job_id: str, now: int, before: int) -> dict | None:
+        """Take the right to request a stalled job again; None if a sweep did since `before`."""
+        # Conditional, so several annotators' sweeps request each stalled job once per period.
+        return self.update(
+            job_id, {"swept_at": now},
+            condition="attribute_exists(#job_id) AND "
+                      "(attribute_not_exists(#swept_at) OR #swept_at < :before)",
+            condition_values={":before": before},
         )
 
     def mark_published(self, job_id: str) -> dict | None:

@@ -115,3 +115,20 @@ def test_kills_a_child_that_ignores_sigterm(child_script) -> None:
     assert time.monotonic() - started < 5
     assert not process_alive(pid_of(folder, "stubborn"))
     assert not (folder / "stubborn.stopped").exists()
+
+
+def test_a_child_ignoring_sigterm_dies_soon_after_a_killed_supervisor(spawn, child_script,
+                                                                      tmp_path) -> None:
+    # The kernel's parent-death signal is a SIGTERM; a child that ignores it is killed by the
+    # guard's watcher once the grace (the supervisor's stop timeout) has passed.
+    folder = child_script.parent
+    spec = f"stubborn={shlex.join(child('stubborn', child_script, mode='ignore').argv)}"
+    supervisor = spawn("devstack.supervisor", "--stop-timeout", "1", spec,
+                       log_name="supervisor.log")
+    wait_for(lambda: pid_of(folder, "stubborn"), 15, "the child")
+    stubborn = pid_of(folder, "stubborn")
+    os.kill(supervisor.pid, signal.SIGKILL)
+    killed_at = time.monotonic()
+    wait_for(lambda: not process_alive(stubborn), 15, "the orphaned child to be killed")
+    assert time.monotonic() - killed_at >= 0.9  # it was given its grace first
+    assert not (folder / "stubborn.stopped").exists()
