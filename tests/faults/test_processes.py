@@ -109,7 +109,9 @@ def test_an_annotator_stopped_mid_job(stack, settings, store, user, finished, ho
 
 
 def test_kill_9_the_emulator_mid_run(stack, settings, store, user, finished):
-    covered = [user.submit(f"before crash {n}.vcf", vcf(60_000)) for n in range(8)]
+    # 15,000 records each: long enough that some are unfinished at the kill, short enough
+    # with consequences on (the records lie in chr1's first genes) to finish in the wait.
+    covered = [user.submit(f"before crash {n}.vcf", vcf(15_000)) for n in range(8)]
     time.sleep(2 * float(stack.env.get("GAS_EMULATOR_SNAPSHOT_SECONDS", "2")) + 1)
     unfinished = sum(store.get(j)["job_status"] != COMPLETED for j in covered)
     emulator = stack.supervisor.pids()["emulator"]
