@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import hashlib
 import logging
-import os
 import pickle
 import signal
 import threading
@@ -41,6 +39,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from devstack.emulator_state import dump_state, restore_state, write_state
 from devstack.mailbox import with_mailbox
 from devstack.net import require_loopback
+from devstack.pid_lock import LockHeld, hold_pid_lock
 from devstack.request_gate import RequestGate
 
 log = logging.getLogger("devstack.emulator")
@@ -73,19 +72,11 @@ def _lock_state_dir(state_dir: Path) -> TextIO:
     """Hold the state dir's lock while this process lives: a second emulator on it would
     overwrite this one's snapshot with its own (ValueError names the holder)."""
     state_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(state_dir / LOCK_FILE_NAME, "a+")
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip() or "unknown"
-        handle.close()
-        raise ValueError(f"another emulator (pid {holder}) is using the state in {state_dir}; "
-                         "stop it first or give another --state-dir") from None
-    handle.truncate(0)
-    handle.write(f"{os.getpid()}\n")
-    handle.flush()
-    return handle
+        return hold_pid_lock(state_dir / LOCK_FILE_NAME)
+    except LockHeld as held:
+        raise ValueError(f"another emulator (pid {held.holder}) is using the state in "
+                         f"{state_dir}; stop it first or give another --state-dir") from None
 
 
 class Emulator:

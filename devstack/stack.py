@@ -10,7 +10,6 @@ GAS_STACK_PROGRAMS (e.g. `web,annotator`, empty: all) limits them further.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import socket
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from devstack.net import free_port, wait_until_up
+from devstack.pid_lock import LockHeld, hold_pid_lock
 from devstack.stack_env import (
     LOOPBACK,
     StackPorts,
@@ -194,21 +194,13 @@ class LocalStack:
         The lock (flock on DATA_DIR/stack.lock, which names the supervisor's pid) is checked
         before anything in the directory is written: stack.env, secrets, the emulator's state.
         """
-        handle = open(self.data_dir / LOCK_FILE_NAME, "a+")  # "w" would erase the holder's pid
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            handle.close()
+            self._lock_file = hold_pid_lock(self.data_dir / LOCK_FILE_NAME)
+        except LockHeld as held:
             raise RuntimeError(
-                f"another local stack is running on {self.data_dir} (supervisor pid {holder}, "
-                f"lock {self.data_dir / LOCK_FILE_NAME}): stop it first, or set GAS_DATA_DIR "
-                "to another directory") from None
-        handle.truncate(0)
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        self._lock_file = handle
+                f"another local stack is running on {self.data_dir} (supervisor pid "
+                f"{held.holder}, lock {self.data_dir / LOCK_FILE_NAME}): stop it first, or set "
+                "GAS_DATA_DIR to another directory") from None
 
     def _wait_for(self, name: str, url: str) -> None:
         """Wait until `url` answers, failing early if the supervisor gave the program up."""
