@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from devstack.emulator_state import STATE_FILE_NAME
 from devstack.net import wait_until_up
 from gas import aws
 from gas.accounts import PREMIUM, Accounts
@@ -112,7 +113,7 @@ def test_kill_9_the_emulator_mid_run(stack, settings, store, user, finished):
     # 15,000 records each: long enough that some are unfinished at the kill, short enough
     # with consequences on (the records lie in chr1's first genes) to finish in the wait.
     covered = [user.submit(f"before crash {n}.vcf", vcf(15_000)) for n in range(8)]
-    time.sleep(2 * float(stack.env.get("GAS_EMULATOR_SNAPSHOT_SECONDS", "2")) + 1)
+    _wait_for_snapshot_after_now(stack)  # the emulator promises only what a snapshot holds
     unfinished = sum(store.get(j)["job_status"] != COMPLETED for j in covered)
     emulator = stack.supervisor.pids()["emulator"]
     os.kill(emulator, signal.SIGKILL)
@@ -129,6 +130,16 @@ def test_kill_9_the_emulator_mid_run(stack, settings, store, user, finished):
     assert not stuck, {j: rows[j].get("job_status") for j in stuck}
     assert not lost
     finished.update({j: rows[j] for j in covered})
+
+
+def _wait_for_snapshot_after_now(stack) -> None:
+    """Wait until a snapshot begun after this call is on disk: the second file replacement
+    from now (the first may have been dumped before the last request was answered)."""
+    state = stack.data_dir / "emulator" / STATE_FILE_NAME
+    seen = state.stat().st_mtime_ns if state.exists() else 0
+    for _ in range(2):
+        seen = wait_for("an emulator snapshot", lambda: (
+            state.exists() and (mtime := state.stat().st_mtime_ns) != seen and mtime), timeout=90)
 
 
 def test_duplicates_on_every_queue(stack, settings, store, user, finished):
