@@ -8,9 +8,9 @@ runs on loopback. Browsing users, each signed in through the real identity-provi
 through the pages of their own finished job while one user submits a course-sized job every
 `--interval` seconds and polls it through the API. Printed: jobs per minute, submit → COMPLETED
 p50/p95, web p50/p95 per page, errors and jobs lost (both must be 0). Then wrk (50 connections,
-Debian's wrk) measures each page alone on the idle stack: requests/s, its share of the home
-page's, p50/p99 and requests past wrk's 2 s timeout. A PNG plot of latency over time goes to
-bench/out/load.png.
+Debian's wrk) measures each page alone on the idle stack, for a user with ten finished jobs:
+requests/s, its share of the home page's, p50/p99 and requests past wrk's 2 s timeout. A PNG plot
+of latency over time goes to bench/out/load.png.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ FINAL = ("COMPLETED", "FAILED")
 DRAIN_SECONDS = 180  # how long submitted jobs may take to finish once the load stops
 WRK_SECONDS = 10
 WRK_CONNECTIONS = 50
+WRK_USER_JOBS = 10  # the wrk user's finished jobs: its lists show that many
 PAGES = ("home", "jobs", "job", "log", "api_jobs")
 
 
@@ -196,7 +197,13 @@ def wrk(url: str, cookie: str, page: str) -> WrkResult:
         ["wrk", "-t2", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s", "--latency",
          "-H", f"Cookie: gas_session={cookie}", url],
         check=True, capture_output=True, text=True).stdout
-    found = {q: _ms(v) for q, v in re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE)}
+    return parse_wrk(out, page)
+
+
+def parse_wrk(out: str, page: str) -> WrkResult:
+    """wrk's report (with --latency) as figures."""
+    # wrk pads some figures with a trailing space ("99%    1.45s ").
+    found = {q: _ms(v) for q, v in re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.MULTILINE)}
     timeouts = re.search(r"timeout (\d+)", out)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return WrkResult(page, float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1)),
@@ -207,10 +214,12 @@ def wrk(url: str, cookie: str, page: str) -> WrkResult:
 
 
 def run_wrk(stack: LocalStack, vcf: bytes) -> list[WrkResult]:
-    """Each page alone under 50 connections, one signed-in user with a finished job."""
+    """Each page alone under 50 connections, one signed-in user with WRK_USER_JOBS finished jobs
+    (the job and log pages are those of the newest)."""
     user = signed_in(stack.web_url, "wrk")
-    job_id = user.submit("seed.vcf", vcf)
-    user.wait_until(job_id)
+    for n in range(WRK_USER_JOBS):
+        job_id = user.submit(f"seed {n}.vcf", vcf)
+        user.wait_until(job_id)
     return [wrk(stack.web_url + path, user.cookie, page)
             for page, path in page_paths(job_id).items()]
 

@@ -14,6 +14,7 @@ from web.auth import current_profile, login_required
 from web.extensions import csrf
 from web.jobviews import api_view, get_job_or_404
 from web.openapi import document
+from web.page_cache import forget_job_lists, recent_job_list
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -40,6 +41,7 @@ def _job_response(job: dict, created: bool):
     response = jsonify(api_view(services.settings(), job, current_profile()))
     response.status_code = 201 if created else 200
     if created:
+        forget_job_lists(g.user.identity_id)  # the caller's next list here shows it
         response.headers["Location"] = url_for("api.show_job", job_id=job["job_id"])
     return response
 
@@ -54,9 +56,8 @@ def openapi():
 @login_required
 def list_jobs():
     """The caller's jobs, newest first (`next` names the following page)."""
-    jobs, next_token = services.job_store().list_for_user(
-        g.user.identity_id, API_PAGE_SIZE, request.args.get("page") or None
-    )
+    jobs, next_token = recent_job_list(g.user.identity_id, API_PAGE_SIZE,
+                                       request.args.get("page") or None)
     settings, profile = services.settings(), current_profile()
     return jsonify({"jobs": [api_view(settings, job, profile) for job in jobs],
                     "next": next_token})
@@ -66,7 +67,8 @@ def list_jobs():
 @login_required
 def show_job(job_id: str):
     """One job of the caller's; `?queue=true` adds a PENDING job's queue position (a scan)."""
-    return jsonify(api_view(services.settings(), get_job_or_404(job_id), current_profile(),
+    return jsonify(api_view(services.settings(), get_job_or_404(job_id, recent=True),
+                            current_profile(),
                             detail=request.args.get("queue") == "true"))
 
 

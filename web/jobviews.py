@@ -10,8 +10,11 @@ from gas.config import Settings
 from gas.jobs import COMPLETED, public_view
 from web import services
 from web.outlook import outlook
+from web.page_cache import recent_owned_job, reused_link
 
-PRESIGNED_URL_SECONDS = 300  # download links are short-lived
+# Download links are short-lived; one is handed out again for LINK_REUSE_SECONDS (60), so each
+# still has four minutes to live when given.
+PRESIGNED_URL_SECONDS = 300
 # What to tell a user waiting for a restore (AWS documented retrieval times).
 EXPECTED_WAIT = {
     "Expedited": "about 1–5 minutes",
@@ -20,11 +23,17 @@ EXPECTED_WAIT = {
 }
 
 
-def get_job_or_404(job_id: str) -> dict:
-    """The signed-in user's job; 404 for a malformed id, a missing job or another user's job."""
+def get_job_or_404(job_id: str, recent: bool = False) -> dict:
+    """The signed-in user's job; 404 for a malformed id, a missing job or another user's job.
+
+    `recent`: for views that only show it, a finished job's row may be up to a second old
+    (`web.page_cache`); what downloads or changes a job reads the row afresh.
+    """
     job = None
     if keys.is_job_id(job_id):
-        job = services.job_store().get_owned(job_id, g.user.identity_id)
+        user_id = g.user.identity_id
+        job = (recent_owned_job(job_id, user_id) if recent
+               else services.job_store().get_owned(job_id, user_id))
     if job is None:
         abort(404, "There is no such annotation job in your account.")
     return job
@@ -62,14 +71,15 @@ def download_name(key: str) -> str:
 
 
 def presigned_get(settings: Settings, bucket: str, key: str, inline: bool = False) -> str:
-    """A short-lived GET link that names the file (Content-Disposition)."""
+    """A short-lived GET link that names the file (Content-Disposition), reused for a while."""
     disposition = "inline" if inline else "attachment"
-    return aws.client("s3", settings).generate_presigned_url(
+    return reused_link((bucket, key, disposition), lambda: aws.client(
+        "s3", settings).generate_presigned_url(
         "get_object",
         Params={"Bucket": bucket, "Key": key,
                 "ResponseContentDisposition": f'{disposition}; filename="{download_name(key)}"'},
         ExpiresIn=PRESIGNED_URL_SECONDS,
-    )
+    ))
 
 
 def result_url(settings: Settings, job: dict) -> str | None:

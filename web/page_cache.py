@@ -4,10 +4,20 @@ A job's result files are written once, before the row says COMPLETED, under keys
 the job id; after that their content never changes (archiving moves the result to another
 storage class, it does not rewrite it). So what is read from them (the summary, the count log,
 a preview page for a given filter) is cached per web process without expiry, in a bounded LRU.
-The row itself is read on every view (it can still change: archived, restored, and it is
-the ownership check), and so are the users' job lists: a view of a finished job costs one
-DynamoDB read instead of three calls. An object is only reached through a row the signed-in
-user owns, and the cache key carries the owner's id and the row's archive id.
+An object is only reached through a row the signed-in user owns, and the cache key carries the
+owner's id and the row's archive id.
+
+Rows and job lists can still change (a finished result is archived or restored; a job is
+submitted or finishes), so the read-only views keep them for RECENT_SECONDS only: each web
+process reads a finished job's row, or one page of a user's list, at most once a second however
+many views ask (under load that is what bounds the calls to DynamoDB). A second is within what
+DynamoDB already allows: the user index behind the lists is only eventually consistent. A job
+still PENDING or RUNNING is read on every view (its progress and the end of its run show at
+once), a submission forgets the submitting user's lists in its process, and what downloads or
+changes a job (downloads, re-runs) reads its row afresh (`web.jobviews.get_job_or_404`).
+
+Presigned download links live five minutes; one is handed out again for a minute
+(LINK_REUSE_SECONDS), since signing is most of an API listing's cost.
 """
 
 from __future__ import annotations
@@ -17,13 +27,21 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from time import monotonic
 from typing import Any
 
 from flask import current_app
 
-from gas.jobs import COMPLETED
+from gas.jobs import COMPLETED, FAILED
+from web import services
 
 MAX_OBJECTS = 512  # summaries, logs and preview pages together
+RECENT_SECONDS = 1.0  # how long a finished job's row or a page of a job list is reused
+MAX_RECENT = 1024  # rows and list pages together
+# A presigned link is handed out again for this long: signing costs ~0.3 ms and a job in an
+# API listing carries four links. Far below their life (web.jobviews.PRESIGNED_URL_SECONDS).
+LINK_REUSE_SECONDS = 60.0
+MAX_LINKS = 4096  # about 700 bytes each
 MAX_CACHED_TEXT_CHARS = 256 * 1024  # a log longer than this is read each time, not held
 EXTENSION = "gas_page_cache"
 
@@ -52,15 +70,46 @@ class Lru:
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
+    def drop(self, matches: Callable[[Hashable], bool]) -> None:
+        """Drop every entry whose key matches."""
+        with self._lock:
+            for key in [k for k in self._items if matches(k)]:
+                del self._items[key]
+
     def __len__(self) -> int:
         return len(self._items)
 
 
+class Recent:
+    """A bounded map whose entries are served for `seconds` after they were stored."""
+
+    def __init__(self, seconds: float, size: int) -> None:
+        self._seconds = seconds
+        self._items = Lru(size)
+
+    def get(self, key: Hashable) -> Any | None:
+        """The value if stored less than `seconds` ago, else None."""
+        entry = self._items.get(key)
+        if entry is None or monotonic() - entry[0] >= self._seconds:
+            return None
+        return entry[1]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Store a value from now."""
+        self._items.put(key, (monotonic(), value))
+
+    def forget(self, matches: Callable[[Hashable], bool]) -> None:
+        """Drop every entry whose key matches."""
+        self._items.drop(matches)
+
+
 class PageCache:
-    """One web process's cache of finished jobs' file contents."""
+    """One web process's cache of finished jobs' file contents, rows and job lists."""
 
     def __init__(self) -> None:
         self.objects = Lru(MAX_OBJECTS)
+        self.recent = Recent(RECENT_SECONDS, MAX_RECENT)
+        self.links = Recent(LINK_REUSE_SECONDS, MAX_LINKS)
 
 
 def page_cache() -> PageCache:
@@ -95,3 +144,43 @@ def _small(value: Any) -> bool:
     """Whether a value is small enough to hold (long logs are read each time)."""
     texts = value if isinstance(value, tuple) else (value,)
     return all(not isinstance(t, str) or len(t) <= MAX_CACHED_TEXT_CHARS for t in texts)
+
+
+def recent_owned_job(job_id: str, user_id: str) -> dict | None:
+    """The user's job row (None if not theirs); a finished one read at most once a second."""
+    key = ("row", job_id, user_id)
+    recent = page_cache().recent
+    row = recent.get(key)
+    if row is None:
+        row = services.job_store().get_owned(job_id, user_id)
+        if row is not None and row.get("job_status") in (COMPLETED, FAILED):
+            recent.put(key, row)  # only after the ownership check: the key names the owner
+    return copy.deepcopy(row)
+
+
+def recent_job_list(user_id: str, limit: int,
+                    page_token: str | None) -> tuple[list[dict], str | None]:
+    """One page of the user's jobs (`JobStore.list_for_user`), read at most once a second."""
+    key = ("list", user_id, limit, page_token)
+    recent = page_cache().recent
+    page = recent.get(key)
+    if page is None:
+        page = services.job_store().list_for_user(user_id, limit, page_token)
+        recent.put(key, page)
+    return copy.deepcopy(page)
+
+
+def reused_link(key: Hashable, sign: Callable[[], str]) -> str:
+    """The link `sign()` makes for an object, handed out again for LINK_REUSE_SECONDS (an
+    object's key is only reached through a row its owner was allowed to see)."""
+    links = page_cache().links
+    link = links.get(key)
+    if link is None:
+        link = sign()
+        links.put(key, link)
+    return link
+
+
+def forget_job_lists(user_id: str) -> None:
+    """After a submission: this process's next list of the user's jobs is read afresh."""
+    page_cache().recent.forget(lambda key: key[0] == "list" and key[1] == user_id)

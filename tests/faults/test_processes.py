@@ -138,8 +138,8 @@ def _wait_for_snapshot_after_now(stack) -> None:
     state = stack.data_dir / "emulator" / STATE_FILE_NAME
     seen = state.stat().st_mtime_ns if state.exists() else 0
     for _ in range(2):
-        seen = wait_for("an emulator snapshot", lambda: (
-            state.exists() and (mtime := state.stat().st_mtime_ns) != seen and mtime), timeout=90)
+        seen = wait_for("an emulator snapshot", lambda before=seen: (
+            state.exists() and (mtime := state.stat().st_mtime_ns) != before and mtime), timeout=90)
 
 
 def test_duplicates_on_every_queue(stack, settings, store, user, finished):

@@ -133,6 +133,20 @@ def auth(client, accounts: Accounts) -> AuthActions:
 
 
 @pytest.fixture
+def later(monkeypatch: pytest.MonkeyPatch):
+    """Call to move the page cache's clock past the time it reuses rows and job lists."""
+    from web import page_cache
+
+    real, skipped = page_cache.monotonic, []
+
+    def move_on() -> None:
+        skipped.append(page_cache.RECENT_SECONDS)
+
+    monkeypatch.setattr(page_cache, "monotonic", lambda: real() + sum(skipped))
+    return move_on
+
+
+@pytest.fixture
 def s3(web_settings: Settings):
     """The deployment's S3 client."""
     return aws.client("s3", web_settings)

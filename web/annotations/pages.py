@@ -22,6 +22,7 @@ from web.jobviews import (
     result_available,
 )
 from web.outlook import outlook
+from web.page_cache import recent_job_list
 from web.preview import MAX_SCANNED_VARIANTS, PAGE_SIZE, PreviewPage, VariantFilter
 from web.results import ResultMissing, export_tsv, preview, read_log, read_summary
 
@@ -35,9 +36,8 @@ MAX_PREVIEW_PAGE = MAX_SCANNED_VARIANTS // PAGE_SIZE  # beyond this, download th
 @login_required
 def index():
     """The user's jobs, newest first, a page at a time."""
-    jobs, next_token = services.job_store().list_for_user(
-        g.user.identity_id, JOBS_PER_PAGE, request.args.get("page") or None
-    )
+    jobs, next_token = recent_job_list(g.user.identity_id, JOBS_PER_PAGE,
+                                       request.args.get("page") or None)
     return render_template("annotations.html", jobs=jobs, next_token=next_token,
                            first_page=not request.args.get("page"))
 
@@ -66,7 +66,7 @@ def _preview(job: dict) -> tuple[VariantFilter, PreviewPage | None]:
 @login_required
 def job(job_id: str):
     """Status (refreshed in the page by job.js), downloads, charts and a preview of the result."""
-    row = get_job_or_404(job_id)
+    row = get_job_or_404(job_id, recent=True)
     wanted, page = _preview(row)
     settings, profile = services.settings(), current_profile()
     return render_template(
@@ -99,7 +99,7 @@ def export(job_id: str):
 @login_required
 def log(job_id: str):
     """The count log's text."""
-    job = get_job_or_404(job_id)
+    job = get_job_or_404(job_id, recent=True)
     if not log_available(job):
         abort(404, "This job has no log yet.")
     try:

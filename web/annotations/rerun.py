@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 
 from gas.submit import SubmissionError, rerun
 from web import services
@@ -10,6 +10,7 @@ from web.annotations import bp
 from web.auth import login_required
 from web.forms import ConfirmForm
 from web.jobviews import get_job_or_404
+from web.page_cache import forget_job_lists
 
 
 @bp.post("/annotations/<job_id>/rerun")
@@ -24,6 +25,8 @@ def rerun_job(job_id: str):
                                request.form.get("assembly", ""))
     except SubmissionError as exc:
         abort(400, f"This job cannot be run again: {exc}.")
-    if not created:
+    if created:
+        forget_job_lists(g.user.identity_id)  # the user's next list here shows it
+    else:
         flash("This job was already run again with these options.", "info")
     return redirect(url_for("annotations.job", job_id=fresh["job_id"]), code=303)

@@ -11,6 +11,7 @@ from gas.submit import SubmissionError, submit_job, upload_form
 from web import services
 from web.annotations import bp
 from web.auth import current_profile, login_required
+from web.page_cache import forget_job_lists
 
 log = logging.getLogger(__name__)
 ASSEMBLY_LABELS = {
@@ -52,4 +53,5 @@ def submit():
         abort(400, f"This upload cannot be used: {exc}.")
     except SubmissionError as exc:
         abort(400, f"This upload cannot be annotated: {exc}.")
+    forget_job_lists(g.user.identity_id)  # the user's next list here shows it
     return redirect(url_for("annotations.job", job_id=job["job_id"]), code=303)
