@@ -21,7 +21,7 @@ from ann.bundle.assemblies import ASSEMBLIES
 from ann.bundle.bundle import MANIFEST, default_bundle_dir, read_manifest
 from ann.bundle.errors import BundleError
 from ann.bundle.normalise import Progress, normalise_bed, normalise_vcf
-from ann.bundle.packages import sha256_file
+from ann.engine.checksum import sha256_file
 from ann.engine.config import load_config
 from ann.engine.errors import ConfigError
 from ann.engine.ops import OPS

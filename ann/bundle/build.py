@@ -20,12 +20,13 @@ from ann.bundle.gene_ids import (
 )
 from ann.bundle.known_variants import DBSNP, KnownInputs, write_known
 from ann.bundle.orientation import Orientation, sequence_arrays
-from ann.bundle.packages import licence, read_members, sha256_file
+from ann.bundle.packages import licence, read_members
 from ann.bundle.reference import REFERENCE, write_reference
 from ann.bundle.sources import sources_toml
 from ann.bundle.sources_entries import annotations_for
 from ann.bundle.tables import GENE_COLUMNS, INTERVAL_COLUMNS, read_columns, row_count
 from ann.bundle.writers import by_contig, write_sorted
+from ann.engine.checksum import sha256_file
 from ann.engine.liftover import Chain
 from ann.engine.store.genemodel import BUNDLE_ID_TAG
 

@@ -21,8 +21,9 @@ from ann.bundle.added import carry_added
 from ann.bundle.assemblies import ASSEMBLIES, AssemblySpec
 from ann.bundle.build import build_assembly
 from ann.bundle.errors import BundleError
-from ann.bundle.packages import fetch, sha256_file
+from ann.bundle.packages import fetch
 from ann.bundle.prepare import prepare_folder
+from ann.engine.checksum import sha256_file
 from ann.engine.data_dir import default_data_dir
 
 log = logging.getLogger(__name__)

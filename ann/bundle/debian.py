@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ann.bundle.errors import BundleError
-from ann.bundle.packages import sha256_file
+from ann.engine.checksum import sha256_file
 
 log = logging.getLogger(__name__)
 

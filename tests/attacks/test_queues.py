@@ -65,31 +65,41 @@ def _settle(settings, queue: str) -> None:
     wait_for(f"{queue} to drain", twice, DRAIN_TIMEOUT_SECONDS)
 
 
-@pytest.fixture(scope="module")
-def poisoned(settings, alice_job) -> dict[tuple[str, str], str | None]:
-    """Every shape sent to every queue; where each body was found: its queue's DLQ or None."""
+def send_poison(settings, prefix: str) -> dict[tuple[str, str], str]:
+    """Every shape sent to every queue once; the body sent as (queue, shape)."""
     sqs = aws.client("sqs", settings)
     sent: dict[tuple[str, str], str] = {}
     for queue in QUEUES:
         for shape in SHAPES:
-            body = _poison(shape, f"probe-{uuid.uuid4()}")
+            body = _poison(shape, f"{prefix}-{uuid.uuid4()}")
             sqs.send_message(QueueUrl=aws.queue_url(settings, queue), MessageBody=body,
                              DelaySeconds=0)  # the archive queue delays by default
             sent[(queue, shape)] = body
+    return sent
+
+
+def take_dead_letters(settings, found: dict[str, str]) -> None:
+    """One pass over every dead-letter queue: each body taken is deleted and noted in
+    `found` with the queue it was dead-lettered from."""
+    sqs = aws.client("sqs", settings)
+    for queue in QUEUES:
+        url = aws.queue_url(settings, f"{queue}_dlq")
+        for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                           WaitTimeSeconds=1).get("Messages", []):
+            found[message["Body"]] = queue
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+@pytest.fixture(scope="module")
+def poisoned(settings, alice_job) -> dict[tuple[str, str], str | None]:
+    """Every shape sent to every queue; where each body was found: its queue's DLQ or None."""
+    sent = send_poison(settings, "probe")
     found: dict[str, str] = {}
-
-    def all_dead_lettered() -> bool:
-        for queue in QUEUES:
-            url = aws.queue_url(settings, f"{queue}_dlq")
-            for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
-                                               WaitTimeSeconds=1).get("Messages", []):
-                found[message["Body"]] = queue
-                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-        return all(body in found for body in sent.values())
-
     deadline = time.monotonic() + DRAIN_TIMEOUT_SECONDS
-    while not all_dead_lettered() and time.monotonic() < deadline:
-        pass
+    while time.monotonic() < deadline:
+        take_dead_letters(settings, found)
+        if all(body in found for body in sent.values()):
+            break
     return {where: found.get(body) for where, body in sent.items()}
 
 

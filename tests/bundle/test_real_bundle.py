@@ -7,7 +7,7 @@ import pysam
 import pytest
 
 from ann.bundle import build_bundle, current_assemblies
-from ann.bundle.packages import sha256_file
+from ann.engine.checksum import sha256_file
 
 
 def _manifest(bundle) -> dict:

@@ -15,8 +15,9 @@ from pyliftover import LiftOver
 
 from ann.bundle.bundle import default_package_dir
 from ann.bundle.chains import CHAINS
-from ann.bundle.packages import SUMSTATS_LIFTOVER, fetch, read_members, sha256_file
+from ann.bundle.packages import SUMSTATS_LIFTOVER, fetch, read_members
 from ann.engine.assembly import CHROMOSOME_LENGTHS
+from ann.engine.checksum import sha256_file
 from ann.engine.liftover import Chain, LiftStatus, chains_in
 
 PRIMARY = [str(i) for i in range(1, 23)] + ["X", "Y"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import time
-import uuid
 
 import pytest
 
@@ -17,7 +16,7 @@ from gas.accounts import PREMIUM, Accounts
 from gas.jobs import COMPLETED, JobStore
 from gas.messages import JobRequest, JobResult, RestoreRequest, ThawRequest, publish
 from tests.attacks.support import wait_for
-from tests.attacks.test_queues import QUEUES, SHAPES, _poison, _settle
+from tests.attacks.test_queues import QUEUES, SHAPES, _settle, send_poison, take_dead_letters
 from tests.faults.conftest import (
     calls,
     log_lines,
@@ -191,27 +190,15 @@ def test_duplicates_on_every_queue(stack, settings, store, user, finished):
 
 
 def test_poison_of_every_shape_on_every_queue(stack, settings, store, user, finished):
-    sqs = aws.client("sqs", settings)
-    sent = {}
-    for queue in QUEUES:
-        for shape in SHAPES:
-            body = _poison(shape, f"fault-{uuid.uuid4()}")
-            sqs.send_message(QueueUrl=aws.queue_url(settings, queue), MessageBody=body,
-                             DelaySeconds=0)
-            sent[body] = queue
+    sent = send_poison(settings, "fault")
     found: dict[str, str] = {}
 
     def all_dead_lettered() -> bool:
-        for queue in QUEUES:
-            url = aws.queue_url(settings, f"{queue}_dlq")
-            for message in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
-                                               WaitTimeSeconds=1).get("Messages", []):
-                found[message["Body"]] = queue
-                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-        return all(body in found for body in sent)
+        take_dead_letters(settings, found)
+        return all(body in found for body in sent.values())
 
     wait_for("every poison message in its dead-letter queue", all_dead_lettered, timeout=120)
-    misplaced = [body[:60] for body, queue in sent.items() if found.get(body) != queue]
+    misplaced = [body[:60] for (queue, _), body in sent.items() if found.get(body) != queue]
     after = user.wait_until(user.submit("after the poison.vcf"))
     wait_for("its e-mail", lambda: mail_for(settings, after["job_id"]), timeout=60)
     rows = {job_id: store.get(job_id) for job_id in [*finished, after["job_id"]]}

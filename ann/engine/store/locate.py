@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..checksum import sha256_file
 from ..config import SourceSpec
 from ..data_dir import engine_cache_dir
 from ..errors import ConfigError
@@ -46,14 +47,6 @@ def _cache_path(spec: SourceSpec) -> Path:
     return engine_cache_dir() / f"{Path(spec.path).name}-{digest}"
 
 
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def build_store(spec: SourceSpec, folder: Path) -> Store:
     """Prepare spec's source into folder (replacing what is there); return the open store."""
     started = time.monotonic()
@@ -63,7 +56,7 @@ def build_store(spec: SourceSpec, folder: Path) -> Store:
         raise ConfigError(f"source {spec.path} cannot be read: {exc.strerror}") from exc
     meta = {"kind": spec.kind, "signature": signature(spec),
             "source": {"file": Path(spec.path).name, "size": st.st_size,
-                       "sha256": _sha256(spec.path)}}
+                       "sha256": sha256_file(spec.path)}}
     writer = StoreWriter(folder, meta)
     try:
         writer.meta["counts"] = prepare(spec, writer)
