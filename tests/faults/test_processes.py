@@ -109,9 +109,10 @@ def test_an_annotator_stopped_mid_job(stack, settings, store, user, finished, ho
 
 
 def test_kill_9_the_emulator_mid_run(stack, settings, store, user, finished):
-    # 15,000 records each: long enough that some are unfinished at the kill, short enough
-    # with consequences on (the records lie in chr1's first genes) to finish in the wait.
-    covered = [user.submit(f"before crash {n}.vcf", vcf(15_000)) for n in range(8)]
+    # 40,000 records each: long enough that some are still unfinished once a snapshot after
+    # the submissions is on disk (at 15,000 all were done by then), short enough with
+    # consequences on (the records lie in chr1's first genes) to finish in the wait.
+    covered = [user.submit(f"before crash {n}.vcf", vcf(40_000)) for n in range(8)]
     _wait_for_snapshot_after_now(stack)  # the emulator promises only what a snapshot holds
     unfinished = sum(store.get(j)["job_status"] != COMPLETED for j in covered)
     emulator = stack.supervisor.pids()["emulator"]
