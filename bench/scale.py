@@ -38,7 +38,7 @@ COURSE_HEADER = '##INFO=<ID=GENE,Number=.,Type=String,Description="gene">\n'
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--samples", type=Path, default=REPO.parent.parent / "shared" / "samples",
+    parser.add_argument("--samples", type=Path, default=REPO.parent / "shared" / "samples",
                         help="folder with the course samples (skipped when missing)")
     parser.add_argument("--bundle", type=Path, default=None, help="bundle folder")
     parser.add_argument("--sites", default="2000000,20000000", help="sparse source sizes")
