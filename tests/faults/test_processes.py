@@ -88,27 +88,9 @@ def _exactly_once(stack, settings, store, job_id: str) -> tuple[dict, int, int]:
     return row, len(mail_for(settings, job_id)), published
 
 
-@pytest.mark.parametrize("how", ["kill -9", "SIGTERM"])
-def test_an_annotator_stopped_mid_job(stack, settings, store, user, finished, how):
-    job_id, program, pid = _mid_job(stack, store, user, f"big {how}.vcf")
-    os.kill(pid, signal.SIGKILL if how == "kill -9" else signal.SIGTERM)
-    wait_for(f"{program} to be restarted",
-             lambda: stack.supervisor.pids().get(program) not in (None, pid), timeout=90)
-    row, mails, published = _exactly_once(stack, settings, store, job_id)
-    claims = len(log_lines(stack, f"job {job_id} claimed"))
-    lost = lost_jobs(settings, {job_id: row})
-    outcome = (f"completed once ({claims} claim{'s' * (claims > 1)}, {mails} mail, "
-               f"{published} result)")
-    record(f"{how} an annotator mid-job", 1, outcome, len(lost))
-    assert not lost
-    assert (mails, published) == (1, 1)
-    assert row["progress"] == BIG_JOB_VARIANTS
-    if how == "SIGTERM":  # it finished the job in hand, or handed the message back
-        assert claims in (1, 2)
-    finished[job_id] = row
-
-
 def test_kill_9_the_emulator_mid_run(stack, settings, store, user, finished):
+    # First in the module: with the big jobs' files in the emulator, a snapshot takes long
+    # enough that every job was done before one covering them was on disk.
     # 40,000 records each: long enough that some are still unfinished once a snapshot after
     # the submissions is on disk (at 15,000 all were done by then), short enough with
     # consequences on (the records lie in chr1's first genes) to finish in the wait.
@@ -140,6 +122,26 @@ def _wait_for_snapshot_after_now(stack) -> None:
     for _ in range(2):
         seen = wait_for("an emulator snapshot", lambda before=seen: (
             state.exists() and (mtime := state.stat().st_mtime_ns) != before and mtime), timeout=90)
+
+
+@pytest.mark.parametrize("how", ["kill -9", "SIGTERM"])
+def test_an_annotator_stopped_mid_job(stack, settings, store, user, finished, how):
+    job_id, program, pid = _mid_job(stack, store, user, f"big {how}.vcf")
+    os.kill(pid, signal.SIGKILL if how == "kill -9" else signal.SIGTERM)
+    wait_for(f"{program} to be restarted",
+             lambda: stack.supervisor.pids().get(program) not in (None, pid), timeout=90)
+    row, mails, published = _exactly_once(stack, settings, store, job_id)
+    claims = len(log_lines(stack, f"job {job_id} claimed"))
+    lost = lost_jobs(settings, {job_id: row})
+    outcome = (f"completed once ({claims} claim{'s' * (claims > 1)}, {mails} mail, "
+               f"{published} result)")
+    record(f"{how} an annotator mid-job", 1, outcome, len(lost))
+    assert not lost
+    assert (mails, published) == (1, 1)
+    assert row["progress"] == BIG_JOB_VARIANTS
+    if how == "SIGTERM":  # it finished the job in hand, or handed the message back
+        assert claims in (1, 2)
+    finished[job_id] = row
 
 
 def test_duplicates_on_every_queue(stack, settings, store, user, finished):
