@@ -129,15 +129,21 @@ def finished_object(read: Callable) -> Callable:
             return read(settings, job, *args)
         key = (read.__qualname__, job.get("user_id"), job.get("s3_results_bucket"),
                job.get("s3_key_result_file"), job.get("results_file_archive_id"), repr(args))
-        cache = page_cache().objects
-        value = cache.get(key)
-        if value is None:
-            value = read(settings, job, *args)
-            if value is not None and _small(value):
-                cache.put(key, value)
-        return copy.deepcopy(value)
+        return copy.deepcopy(_get_or_load(page_cache().objects, key,
+                                          lambda: read(settings, job, *args), _small))
 
     return cached
+
+
+def _get_or_load(cache: Lru | Recent, key: Hashable, load: Callable[[], Any],
+                 keep: Callable[[Any], bool] = lambda value: True) -> Any:
+    """The cached value, else `load()`'s, stored when it is not None and `keep` says so."""
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        if value is not None and keep(value):
+            cache.put(key, value)
+    return value
 
 
 def _small(value: Any) -> bool:
@@ -148,37 +154,25 @@ def _small(value: Any) -> bool:
 
 def recent_owned_job(job_id: str, user_id: str) -> dict | None:
     """The user's job row (None if not theirs); a finished one read at most once a second."""
-    key = ("row", job_id, user_id)
-    recent = page_cache().recent
-    row = recent.get(key)
-    if row is None:
-        row = services.job_store().get_owned(job_id, user_id)
-        if row is not None and row.get("job_status") in (COMPLETED, FAILED):
-            recent.put(key, row)  # only after the ownership check: the key names the owner
-    return copy.deepcopy(row)
+    # Stored only after the ownership check (get_owned): the key names the owner.
+    return copy.deepcopy(_get_or_load(
+        page_cache().recent, ("row", job_id, user_id),
+        lambda: services.job_store().get_owned(job_id, user_id),
+        lambda row: row.get("job_status") in (COMPLETED, FAILED)))
 
 
 def recent_job_list(user_id: str, limit: int,
                     page_token: str | None) -> tuple[list[dict], str | None]:
     """One page of the user's jobs (`JobStore.list_for_user`), read at most once a second."""
-    key = ("list", user_id, limit, page_token)
-    recent = page_cache().recent
-    page = recent.get(key)
-    if page is None:
-        page = services.job_store().list_for_user(user_id, limit, page_token)
-        recent.put(key, page)
-    return copy.deepcopy(page)
+    return copy.deepcopy(_get_or_load(
+        page_cache().recent, ("list", user_id, limit, page_token),
+        lambda: services.job_store().list_for_user(user_id, limit, page_token)))
 
 
 def reused_link(key: Hashable, sign: Callable[[], str]) -> str:
     """The link `sign()` makes for an object, handed out again for LINK_REUSE_SECONDS (an
     object's key is only reached through a row its owner was allowed to see)."""
-    links = page_cache().links
-    link = links.get(key)
-    if link is None:
-        link = sign()
-        links.put(key, link)
-    return link
+    return _get_or_load(page_cache().links, key, sign)
 
 
 def forget_job_lists(user_id: str) -> None:

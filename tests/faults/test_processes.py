@@ -89,11 +89,9 @@ def _exactly_once(stack, settings, store, job_id: str) -> tuple[dict, int, int]:
 
 
 def test_kill_9_the_emulator_mid_run(stack, settings, store, user, finished):
-    # First in the module: with the big jobs' files in the emulator, a snapshot takes long
-    # enough that every job was done before one covering them was on disk.
-    # 40,000 records each: long enough that some are still unfinished once a snapshot after
-    # the submissions is on disk (at 15,000 all were done by then), short enough with
-    # consequences on (the records lie in chr1's first genes) to finish in the wait.
+    # First in the module (the big jobs' files make every snapshot slow) and 40,000 records
+    # a job: some are still running once a snapshot after the submissions is on disk, and
+    # with consequences on (chr1's first genes) all finish within the wait.
     covered = [user.submit(f"before crash {n}.vcf", vcf(40_000)) for n in range(8)]
     _wait_for_snapshot_after_now(stack)  # the emulator promises only what a snapshot holds
     unfinished = sum(store.get(j)["job_status"] != COMPLETED for j in covered)
